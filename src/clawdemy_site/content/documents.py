@@ -1,0 +1,217 @@
+"""Parse site.yml, track.yml and lesson files from text. Pure: no file is opened here."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import cast
+
+from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping
+from clawdemy_site.content.frontmatter import FrontMatterError, split_front_matter
+from clawdemy_site.content.linkconfig import read_links_config
+from clawdemy_site.content.models import (
+    FurtherStudy,
+    Lesson,
+    LinksConfig,
+    Reference,
+    SiteConfig,
+    SourceCurriculum,
+)
+from clawdemy_site.content.references import read_references
+from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, parse_yaml
+
+SITE_SCHEMA = {
+    "title": Kind.TEXT,
+    "base_url": Kind.URL,
+    "language": Kind.TEXT,
+    "description": Kind.TEXT,
+    "license": Kind.TEXT,
+    "attribution": Kind.TEXT,
+    "links": Kind.ANY,
+}
+TRACK_SCHEMA = {"title": Kind.TEXT, "summary": Kind.TEXT, "position": Kind.WHOLE}
+LESSON_SCHEMA = {
+    "title": Kind.TEXT,
+    "lesson": Kind.WHOLE,
+    "summary": Kind.TEXT,
+    "minutes": Kind.WHOLE,
+    "objectives": Kind.TEXT_LIST,
+    "draft": Kind.BOOL,
+    "references": Kind.ANY,
+}
+
+LESSON_FILE = re.compile(r"^(?P<number>[0-9]{2,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+#: Words read a minute, for reading time when `minutes` is absent.
+WORDS_PER_MINUTE = 200
+#: A body longer than this without `minutes` is warned about.
+LONG_BODY_WORDS = 1000
+
+
+def _document(text: str, problems: Problems, *, first_line: int, what: str) -> YMap | None:
+    try:
+        value, duplicates = parse_yaml(text, first_line=first_line)
+    except YamlError as exc:
+        problems.add(exc.pos, exc.message)
+        return None
+    for dup in duplicates:
+        problems.add(
+            dup.pos, f"`{dup.name}` is written twice (first on line {dup.first.line}); keep one"
+        )
+    if value is None:
+        problems.add(Pos(first_line, 1), f"{what} is empty")
+        return None
+    if not isinstance(value, YMap):
+        problems.add(
+            value.pos, f"{what} must be a mapping of `key: value` lines, not {describe(value)}"
+        )
+        return None
+    return value
+
+
+def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
+    doc = _document(text, problems, first_line=1, what="site.yml")
+    if doc is None:
+        return None
+    values = read_mapping(
+        doc, SITE_SCHEMA, ("title", "base_url", "language"), what="site.yml", problems=problems
+    )
+    links_value = doc.get("links")
+    links = read_links_config(links_value, problems) if links_value is not None else LinksConfig()
+    language = doc.get("language")
+    if (
+        values is not None
+        and isinstance(language, YScalar)
+        and not _BCP47.match(str(values["language"]))
+    ):
+        tag = values["language"]
+        problems.add(
+            language.pos, f"`language` must be a BCP 47 tag such as `en` or `pt-BR`, not `{tag}`"
+        )
+        return None
+    if values is None or links is None:
+        return None
+    base_url = cast(str, values["base_url"])
+    return SiteConfig(
+        title=cast(str, values["title"]),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        language=cast(str, values["language"]),
+        description=cast("str | None", values.get("description")),
+        license=cast("str | None", values.get("license")),
+        attribution=cast("str | None", values.get("attribution")),
+        links=links,
+    )
+
+
+@dataclass(frozen=True)
+class TrackFields:
+    title: str
+    summary: str
+    position: int | None
+
+
+def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
+    doc = _document(text, problems, first_line=1, what="track.yml")
+    if doc is None:
+        return None
+    values = read_mapping(
+        doc, TRACK_SCHEMA, ("title", "summary"), what="track.yml", problems=problems
+    )
+    if values is None:
+        return None
+    return TrackFields(
+        title=cast(str, values["title"]),
+        summary=cast(str, values["summary"]),
+        position=cast("int | None", values.get("position")),
+    )
+
+
+def count_words(markdown: str) -> int:
+    return len(re.findall(r"[\w'’-]+", markdown))
+
+
+def parse_lesson(
+    text: str, *, path: str, track: str, stem: str, problems: Problems
+) -> Lesson | None:
+    """A lesson from its file's text; `stem` is the file name without `.md`."""
+    name_match = LESSON_FILE.match(stem)
+    if name_match is None:
+        problems.add(
+            Pos(1, 1),
+            f"lesson file `{stem}.md` is not named `NN-slug.md`: a number of at least two"
+            " digits, a dash, then lowercase words joined by dashes (`02-neurons-as-numbers.md`)",
+        )
+    try:
+        parts = split_front_matter(text)
+    except FrontMatterError as exc:
+        problems.add(Pos(exc.line, 1), exc.message)
+        return None
+    doc = _document(
+        parts.front_matter, problems, first_line=parts.front_matter_line, what="the front matter"
+    )
+    if doc is None:
+        return None
+    values = read_mapping(
+        doc,
+        LESSON_SCHEMA,
+        ("title", "lesson", "summary"),
+        what="the front matter",
+        problems=problems,
+    )
+    references_value = doc.get("references")
+    references = read_references(references_value, track, problems) if references_value else ()
+    if values is None or name_match is None:
+        return None
+    number = cast(int, values["lesson"])
+    file_number = int(name_match["number"])
+    if number != file_number:
+        lesson_value = doc.get("lesson")
+        assert lesson_value is not None
+        problems.add(
+            lesson_value.pos,
+            f"`lesson` is {number} but the file name says {name_match['number']}:"
+            " make them match (rename the file or change the number)",
+        )
+        return None
+    words = count_words(parts.body)
+    minutes = cast("int | None", values.get("minutes"))
+    if minutes is None and words > LONG_BODY_WORDS:
+        problems.add(
+            doc.pos,
+            f"the body is {words} words long but `minutes` is not set; the reading time is"
+            " estimated: set `minutes` to say how long it really takes",
+            "warning",
+        )
+    for entry in references:
+        for further in _further_entries(entry):
+            if not further.note:
+                problems.add(
+                    Pos(further.url_line, 1),
+                    f"the `{further.kind}` entry `{further.title}` has no `note`:"
+                    " say in a sentence why a learner should follow it",
+                    "warning",
+                )
+    return Lesson(
+        track=track,
+        number=number,
+        slug=stem,
+        path=path,
+        title=cast(str, values["title"]),
+        summary=cast(str, values["summary"]),
+        minutes=minutes if minutes is not None else max(1, math.ceil(words / WORDS_PER_MINUTE)),
+        minutes_given=minutes is not None,
+        objectives=cast("tuple[str, ...]", values.get("objectives", ())),
+        draft=cast(bool, values.get("draft", False)),
+        references=references,
+        body=parts.body,
+        body_line=parts.body_line,
+    )
+
+
+def _further_entries(entry: Reference) -> tuple[FurtherStudy, ...]:
+    if isinstance(entry, FurtherStudy):
+        return (entry,)
+    if isinstance(entry, SourceCurriculum) and entry.companion is not None:
+        return (entry.companion,)
+    return ()

@@ -1,0 +1,174 @@
+"""Read a YAML mapping against a small field schema, collecting every problem as a Diagnostic.
+
+Each field has a kind (text, url, whole number, ...). A reader returns the
+checked Python values by name; problems go to the shared `Problems` list with
+the position of the key or value at fault, so the caller never stops early.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from urllib.parse import urlsplit
+
+from clawdemy_site.content.yamlnodes import Pos, YMap, YScalar, YSeq, YValue
+from clawdemy_site.errors import Diagnostic, Severity
+
+
+class Kind(Enum):
+    TEXT = "text"
+    URL = "url"
+    WHOLE = "whole number"
+    BOOL = "true or false"
+    TEXT_LIST = "list of text"
+    ANY = "any value"
+
+
+@dataclass
+class Problems:
+    """Diagnostics gathered for one file."""
+
+    path: str
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, pos: Pos, message: str, severity: Severity = "error") -> None:
+        self.items.append(Diagnostic(self.path, pos.line, pos.column, severity, message))
+
+    def add_at(self, line: int, column: int, message: str, severity: Severity = "error") -> None:
+        self.add(Pos(line, column), message, severity)
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """`; did you mean `x`?` when a choice is close to `word`, else ``."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; did you mean `{close[0]}`?" if close else ""
+
+
+def describe(value: YValue) -> str:
+    """How a wrong value reads in a message: `a list`, `a mapping`, `the number 3`."""
+    if isinstance(value, YSeq):
+        return "a list"
+    if isinstance(value, YMap):
+        return "a mapping"
+    raw = value.value
+    if raw is None:
+        return "nothing"
+    if isinstance(raw, bool):
+        return f"`{str(raw).lower()}`"
+    if isinstance(raw, int | float):
+        return f"the number {raw}"
+    if isinstance(raw, str):
+        return "text"
+    return f"a {type(raw).__name__}"
+
+
+def check_url(url: str) -> str | None:
+    """Why `url` is not an absolute http(s) URL, or None when it is."""
+    if any(ch.isspace() for ch in url):
+        return "contains white space"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https"):
+        return (
+            f"uses the `{parts.scheme}:` scheme" if parts.scheme else "is not absolute (no scheme)"
+        )
+    if not parts.hostname:
+        return "has no host"
+    return None
+
+
+def read_scalar(value: YValue, kind: Kind, name: str, problems: Problems) -> object | None:
+    """The value of a field of `kind`, or None after reporting why it is wrong."""
+    if kind is Kind.ANY:
+        return value
+    if kind is Kind.TEXT_LIST:
+        if not isinstance(value, YSeq):
+            problems.add(value.pos, f"`{name}` must be a list of text, not {describe(value)}")
+            return None
+        texts = [
+            read_scalar(item, Kind.TEXT, f"each item of `{name}`", problems) for item in value.items
+        ]
+        return tuple(t for t in texts if isinstance(t, str))
+    if not isinstance(value, YScalar):
+        problems.add(value.pos, f"`{name}` must be {_article(kind)}, not {describe(value)}")
+        return None
+    raw = value.value
+    if kind is Kind.BOOL:
+        if isinstance(raw, bool):
+            return raw
+    elif kind is Kind.WHOLE:
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            if raw < 0:
+                problems.add(value.pos, f"`{name}` must not be negative")
+                return None
+            return raw
+    elif isinstance(raw, str):
+        text = raw.strip()
+        if not text:
+            problems.add(value.pos, f"`{name}` is empty: write some text or remove the key")
+            return None
+        if kind is Kind.URL:
+            why = check_url(text)
+            if why:
+                problems.add(
+                    value.pos, f"`{name}` must be an absolute http or https URL; `{text}` {why}"
+                )
+                return None
+        return text
+    elif kind is Kind.TEXT and isinstance(raw, int | float) and not isinstance(raw, bool):
+        return str(raw)
+    problems.add(value.pos, f"`{name}` must be {_article(kind)}, not {describe(value)}")
+    return None
+
+
+def _article(kind: Kind) -> str:
+    return {
+        Kind.TEXT: "text",
+        Kind.URL: "a URL",
+        Kind.WHOLE: "a whole number",
+        Kind.BOOL: "true or false",
+        Kind.TEXT_LIST: "a list of text",
+        Kind.ANY: "a value",
+    }[kind]
+
+
+def read_mapping(
+    mapping: YMap,
+    schema: Mapping[str, Kind],
+    required: Iterable[str],
+    *,
+    what: str,
+    problems: Problems,
+) -> dict[str, object] | None:
+    """Check `mapping` against `schema`: unknown keys, missing required keys, kinds.
+
+    `what` names the thing in messages ("a `video` entry", "site.yml").
+    Returns the checked values (keys absent stay absent), or None if anything failed.
+    """
+    values: dict[str, object] = {}
+    ok = True
+    for key, value in mapping.entries:
+        kind = schema.get(key.name)
+        if kind is None:
+            problems.add(key.pos, f"unknown key `{key.name}` in {what}{suggest(key.name, schema)}")
+            ok = False
+            continue
+        checked = read_scalar(value, kind, key.name, problems)
+        if checked is None:
+            is_null = isinstance(value, YScalar) and value.value is None
+            if is_null and key.name not in required:
+                continue  # `key:` with nothing after it: treat an optional key as absent
+            ok = False
+            continue
+        values[key.name] = checked
+    missing = [name for name in required if mapping.key(name) is None]
+    if missing:
+        names = ", ".join(f"`{name}`" for name in missing)
+        noun = "key" if len(missing) == 1 else "keys"
+        problems.add(mapping.pos, f"{what} is missing the required {noun} {names}")
+        ok = False
+    return values if ok else None

@@ -1,0 +1,127 @@
+"""`links:` in site.yml: the link checker's settings, checked like every other field."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping
+from clawdemy_site.content.models import LinksConfig
+from clawdemy_site.content.yamlnodes import YMap, YScalar, YSeq, YValue
+
+LINKS_SCHEMA = {
+    "exclude": Kind.TEXT_LIST,
+    "accept": Kind.ANY,
+    "timeout": Kind.ANY,
+    "max_age": Kind.ANY,
+    "hosts": Kind.ANY,
+}
+HOST_SCHEMA = {"concurrency": Kind.WHOLE, "headers": Kind.ANY}
+
+
+def _positive_number(value: YValue, name: str, problems: Problems) -> float | None:
+    raw = value.value if isinstance(value, YScalar) else None
+    if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
+        return float(raw)
+    problems.add(
+        value.pos, f"`links.{name}` must be a positive number of seconds, not {describe(value)}"
+    )
+    return None
+
+
+def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
+    if not isinstance(value, YMap):
+        problems.add(value.pos, f"`links` must be a mapping, not {describe(value)}")
+        return None
+    values = read_mapping(value, LINKS_SCHEMA, (), what="`links`", problems=problems)
+    if values is None:
+        return None
+    ok = True
+    exclude = cast("tuple[str, ...]", values.get("exclude", ()))
+    exclude_value = value.get("exclude")
+    for pattern in exclude:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            assert exclude_value is not None
+            problems.add(
+                exclude_value.pos,
+                f"`links.exclude` pattern `{pattern}` is not a valid regular expression: {exc}",
+            )
+            ok = False
+    accept: list[int] = []
+    accept_value = value.get("accept")
+    if accept_value is not None:
+        items = accept_value.items if isinstance(accept_value, YSeq) else (accept_value,)
+        for item in items:
+            raw = item.value if isinstance(item, YScalar) else None
+            if isinstance(raw, int) and not isinstance(raw, bool) and 100 <= raw <= 599:
+                accept.append(raw)
+            else:
+                problems.add(
+                    item.pos,
+                    f"`links.accept` takes HTTP status codes (100 to 599), not {describe(item)}",
+                )
+                ok = False
+    timeout = max_age = None
+    if (timeout_value := value.get("timeout")) is not None:
+        timeout = _positive_number(timeout_value, "timeout", problems)
+        ok = ok and timeout is not None
+    if (age_value := value.get("max_age")) is not None:
+        max_age = _positive_number(age_value, "max_age", problems)
+        ok = ok and max_age is not None
+    hosts = _read_hosts(value.get("hosts"), problems)
+    if not ok or hosts is None:
+        return None
+    return LinksConfig(
+        exclude=exclude, accept=tuple(accept), timeout=timeout, max_age=max_age, hosts=hosts
+    )
+
+
+def _read_hosts(
+    value: YValue | None, problems: Problems
+) -> tuple[tuple[str, int | None, tuple[tuple[str, str], ...]], ...] | None:
+    if value is None:
+        return ()
+    if not isinstance(value, YMap):
+        problems.add(
+            value.pos, f"`links.hosts` must map host names to settings, not {describe(value)}"
+        )
+        return None
+    hosts = []
+    ok = True
+    for key, settings in value.entries:
+        if not isinstance(settings, YMap):
+            problems.add(
+                settings.pos,
+                f"`links.hosts.{key.name}` must be a mapping, not {describe(settings)}",
+            )
+            ok = False
+            continue
+        fields = read_mapping(
+            settings, HOST_SCHEMA, (), what=f"`links.hosts.{key.name}`", problems=problems
+        )
+        headers: list[tuple[str, str]] = []
+        headers_value = settings.get("headers")
+        if isinstance(headers_value, YMap):
+            for header, header_value in headers_value.entries:
+                if isinstance(header_value, YScalar) and isinstance(header_value.value, str | int):
+                    headers.append((header.name, str(header_value.value)))
+                else:
+                    problems.add(
+                        header_value.pos,
+                        f"header `{header.name}` must be text, not {describe(header_value)}",
+                    )
+                    ok = False
+        elif headers_value is not None:
+            problems.add(
+                headers_value.pos,
+                f"`headers` must map header names to text, not {describe(headers_value)}",
+            )
+            ok = False
+        if fields is None:
+            ok = False
+            continue
+        concurrency = cast("int | None", fields.get("concurrency"))
+        hosts.append((key.name.lower(), concurrency, tuple(headers)))
+    return tuple(hosts) if ok else None

@@ -1,0 +1,189 @@
+"""Read content/ from disk into a `Site`. The only module of `content` that touches files."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clawdemy_site.content.documents import (
+    TrackFields,
+    parse_lesson,
+    parse_site_config,
+    parse_track_fields,
+)
+from clawdemy_site.content.fields import Problems
+from clawdemy_site.content.models import Asset, Lesson, Site, SiteConfig, Track
+from clawdemy_site.content.validate import check_lesson_refs, check_numbering, check_tracks
+from clawdemy_site.errors import Diagnostic
+
+TRACK_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Files that are never published as assets.
+IGNORED_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The site (None when any error was found) and every diagnostic, warnings included."""
+
+    site: Site | None
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity == "error")
+
+
+def display_path(path: Path) -> str:
+    """A path as the user names it: relative to the current directory."""
+    return os.path.relpath(path)
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_FILES
+
+
+@dataclass
+class _Reader:
+    """Walks content/, collecting lessons, tracks, assets and problems."""
+
+    content_dir: Path
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    tracks: list[tuple[str, str, TrackFields]] = field(default_factory=list)
+    assets: list[Asset] = field(default_factory=list)
+
+    def read_text(self, path: Path, problems: Problems) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.add_at(
+                1, 1, f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+            )
+        except OSError as exc:
+            problems.add_at(1, 1, f"cannot read the file: {exc.strerror}")
+        return None
+
+    def site_config(self) -> SiteConfig | None:
+        path = self.content_dir / "site.yml"
+        problems = Problems(display_path(path))
+        config = None
+        if not path.is_file():
+            problems.add_at(1, 1, "site.yml is missing: a site needs title, base_url and language")
+        elif (text := self.read_text(path, problems)) is not None:
+            config = parse_site_config(text, problems)
+        self.diagnostics += problems.items
+        return config
+
+    def walk(self) -> None:
+        for entry in sorted(self.content_dir.iterdir()):
+            if _is_hidden(entry.name) or entry.name == "site.yml":
+                continue
+            if entry.is_dir() and not entry.is_symlink():
+                self.track_folder(entry)
+            else:
+                self.asset(entry)
+
+    def track_folder(self, folder: Path) -> None:
+        slug = folder.name
+        track_path = folder / "track.yml"
+        problems = Problems(display_path(track_path))
+        if not TRACK_SLUG.match(slug):
+            problems.add_at(
+                1,
+                1,
+                f"track folder `{slug}` must be lowercase words joined by dashes"
+                " (`neural-networks`)",
+            )
+        fields = None
+        if not track_path.is_file():
+            problems.add_at(
+                1, 1, f"track.yml is missing: track `{slug}` needs a title and a summary"
+            )
+        elif (text := self.read_text(track_path, problems)) is not None:
+            fields = parse_track_fields(text, problems)
+        self.diagnostics += problems.items
+        if fields is not None and not problems.items:
+            self.tracks.append((slug, display_path(track_path), fields))
+        for entry in sorted(folder.iterdir()):
+            if _is_hidden(entry.name) or entry.name == "track.yml":
+                continue
+            if entry.suffix == ".md" and entry.is_file():
+                self.lesson(entry, slug)
+            elif entry.is_dir() and not entry.is_symlink():
+                for nested in sorted(entry.rglob("*")):
+                    rel_parts = nested.relative_to(entry).parts
+                    if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
+                        self.asset(nested)
+            else:
+                self.asset(entry)
+
+    def lesson(self, path: Path, track: str) -> None:
+        problems = Problems(display_path(path))
+        text = self.read_text(path, problems)
+        if text is not None:
+            lesson = parse_lesson(
+                text, path=problems.path, track=track, stem=path.stem, problems=problems
+            )
+            if lesson is not None:
+                self.lessons.append(lesson)
+        self.diagnostics += problems.items
+
+    def asset(self, path: Path) -> None:
+        if path.suffix in (".md", ".yml", ".yaml"):
+            return
+        real = path.resolve()
+        if not real.is_relative_to(self.content_dir) or not real.is_file():
+            self.diagnostics.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "error",
+                    "this link points outside content/ or to no file: copy the file in instead",
+                )
+            )
+            return
+        self.assets.append(Asset(real, path.relative_to(self.content_dir).as_posix()))
+
+
+def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
+    """Read and check the whole site; gather every problem rather than stop at the first."""
+    content_dir = content_dir.resolve()
+    if not content_dir.is_dir():
+        problem = Diagnostic(
+            display_path(content_dir),
+            1,
+            1,
+            "error",
+            "the content folder does not exist (see --content)",
+        )
+        return LoadResult(None, (problem,))
+    reader = _Reader(content_dir)
+    config = reader.site_config()
+    reader.walk()
+    diagnostics = reader.diagnostics
+    diagnostics += check_numbering(reader.lessons)
+    diagnostics += check_lesson_refs(reader.lessons, drafts=drafts)
+    published = [lesson for lesson in reader.lessons if drafts or not lesson.draft]
+    tracks = [
+        Track(
+            slug=slug,
+            title=fields.title,
+            summary=fields.summary,
+            position=fields.position,
+            lessons=tuple(
+                sorted((x for x in published if x.track == slug), key=lambda x: x.number)
+            ),
+            path=path,
+        )
+        for slug, path, fields in reader.tracks
+    ]
+    diagnostics += check_tracks(tracks)
+    ordered = tuple(sorted(set(diagnostics)))
+    if config is None or any(d.severity == "error" for d in ordered):
+        return LoadResult(None, ordered)
+    tracks.sort(key=lambda t: (t.position is None, t.position or 0, t.slug))
+    assets = tuple(sorted(reader.assets, key=lambda a: a.rel))
+    return LoadResult(Site(config, tuple(tracks), assets, content_dir), ordered)

@@ -1,0 +1,220 @@
+"""Typed reference entries: `source`, the further-study types, and `lesson`."""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping, suggest
+from clawdemy_site.content.models import (
+    FURTHER_STUDY_TYPES,
+    Contributor,
+    FurtherStudy,
+    LessonRef,
+    Reference,
+    SourceCurriculum,
+)
+from clawdemy_site.content.yamlnodes import YMap, YScalar, YSeq, YValue
+
+ALL_TYPES: tuple[str, ...] = ("source", *FURTHER_STUDY_TYPES, "lesson")
+
+FURTHER_STUDY_SCHEMA = {
+    "type": Kind.TEXT,
+    "title": Kind.TEXT,
+    "url": Kind.URL,
+    "by": Kind.TEXT,
+    "publisher": Kind.TEXT,
+    "minutes": Kind.WHOLE,
+    "role": Kind.TEXT,
+    "note": Kind.TEXT,
+}
+SOURCE_SCHEMA = {
+    "type": Kind.TEXT,
+    "title": Kind.TEXT,
+    "creator": Kind.TEXT,
+    "url": Kind.URL,
+    "license": Kind.TEXT,
+    "publisher": Kind.TEXT,
+    "series_url": Kind.URL,
+    "contributors": Kind.ANY,
+    "mirrors": Kind.TEXT,
+    "statement": Kind.TEXT,
+    "companion": Kind.ANY,
+}
+LESSON_SCHEMA = {"type": Kind.TEXT, "lesson": Kind.ANY, "note": Kind.TEXT}
+CONTRIBUTOR_SCHEMA = {"name": Kind.TEXT, "role": Kind.TEXT}
+
+_LESSON_TARGET = re.compile(r"^(?:(?P<track>[a-z0-9][a-z0-9-]*)/)?(?P<number>[0-9]+)$")
+
+
+def read_references(value: YValue, track: str, problems: Problems) -> tuple[Reference, ...]:
+    """The `references:` list, every entry checked; bad entries are reported and left out."""
+    if not isinstance(value, YSeq):
+        problems.add(value.pos, f"`references` must be a list of entries, not {describe(value)}")
+        return ()
+    entries = (read_entry(item, track, problems) for item in value.items)
+    return tuple(entry for entry in entries if entry is not None)
+
+
+def _entry_type(item: YMap, problems: Problems, allowed: tuple[str, ...]) -> str | None:
+    type_value = item.get("type")
+    if type_value is None:
+        problems.add(item.pos, f"a reference entry needs `type` (one of: {', '.join(allowed)})")
+        return None
+    if not isinstance(type_value, YScalar) or not isinstance(type_value.value, str):
+        problems.add(type_value.pos, f"`type` must be text, not {describe(type_value)}")
+        return None
+    name = type_value.value
+    if name not in allowed:
+        problems.add(
+            type_value.pos,
+            f"unknown reference type `{name}`{suggest(name, allowed)}"
+            f" (one of: {', '.join(allowed)})",
+        )
+        return None
+    return name
+
+
+def read_entry(item: YValue, track: str, problems: Problems) -> Reference | None:
+    if not isinstance(item, YMap):
+        problems.add(
+            item.pos, f"a reference entry must be a mapping with `type`, not {describe(item)}"
+        )
+        return None
+    kind = _entry_type(item, problems, ALL_TYPES)
+    if kind is None:
+        return None
+    if kind == "source":
+        return _read_source(item, track, problems)
+    if kind == "lesson":
+        return _read_lesson_ref(item, track, problems)
+    return read_further_study(item, kind, problems)
+
+
+def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStudy | None:
+    values = read_mapping(
+        item,
+        FURTHER_STUDY_SCHEMA,
+        ("type", "title", "url"),
+        what=f"a `{kind}` entry",
+        problems=problems,
+    )
+    if values is None:
+        return None
+    url_value = item.get("url")
+    assert url_value is not None
+    return FurtherStudy(
+        kind=kind,
+        title=cast(str, values["title"]),
+        url=cast(str, values["url"]),
+        url_line=url_value.pos.line,
+        by=cast("str | None", values.get("by")),
+        publisher=cast("str | None", values.get("publisher")),
+        minutes=cast("int | None", values.get("minutes")),
+        role=cast("str | None", values.get("role")),
+        note=cast("str | None", values.get("note")),
+    )
+
+
+def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum | None:
+    values = read_mapping(
+        item,
+        SOURCE_SCHEMA,
+        ("type", "title", "creator", "url", "license"),
+        what="a `source` entry",
+        problems=problems,
+    )
+    contributors = _read_contributors(item.get("contributors"), problems)
+    companion_ok, companion = _read_companion(item.get("companion"), problems)
+    if values is None or contributors is None or not companion_ok:
+        return None
+    url_value = item.get("url")
+    series_value = item.get("series_url")
+    assert url_value is not None
+    return SourceCurriculum(
+        title=cast(str, values["title"]),
+        creator=cast(str, values["creator"]),
+        url=cast(str, values["url"]),
+        url_line=url_value.pos.line,
+        license=cast(str, values["license"]),
+        publisher=cast("str | None", values.get("publisher")),
+        series_url=cast("str | None", values.get("series_url")),
+        series_url_line=series_value.pos.line if series_value is not None else None,
+        contributors=contributors,
+        mirrors=cast("str | None", values.get("mirrors")),
+        statement=cast("str | None", values.get("statement")),
+        companion=companion,
+    )
+
+
+def _read_contributors(value: YValue | None, problems: Problems) -> tuple[Contributor, ...] | None:
+    if value is None or (isinstance(value, YScalar) and value.value is None):
+        return ()
+    if not isinstance(value, YSeq):
+        problems.add(
+            value.pos, f"`contributors` must be a list of {{name, role}}, not {describe(value)}"
+        )
+        return None
+    people: list[Contributor] = []
+    ok = True
+    for person in value.items:
+        if not isinstance(person, YMap):
+            problems.add(
+                person.pos,
+                f"each contributor must be a mapping {{name, role}}, not {describe(person)}",
+            )
+            ok = False
+            continue
+        fields = read_mapping(
+            person, CONTRIBUTOR_SCHEMA, ("name", "role"), what="a contributor", problems=problems
+        )
+        if fields is None:
+            ok = False
+            continue
+        people.append(Contributor(cast(str, fields["name"]), cast(str, fields["role"])))
+    return tuple(people) if ok else None
+
+
+def _read_companion(value: YValue | None, problems: Problems) -> tuple[bool, FurtherStudy | None]:
+    """(ok, the companion entry or None when absent); not ok means already reported."""
+    if value is None or (isinstance(value, YScalar) and value.value is None):
+        return True, None
+    if not isinstance(value, YMap):
+        problems.add(
+            value.pos, f"`companion` must be one further-study entry, not {describe(value)}"
+        )
+        return False, None
+    kind = _entry_type(value, problems, FURTHER_STUDY_TYPES)
+    if kind is None:
+        return False, None
+    entry = read_further_study(value, kind, problems)
+    return entry is not None, entry
+
+
+def _read_lesson_ref(item: YMap, track: str, problems: Problems) -> LessonRef | None:
+    values = read_mapping(
+        item, LESSON_SCHEMA, ("type", "lesson"), what="a `lesson` entry", problems=problems
+    )
+    target = item.get("lesson")
+    if values is None or target is None:
+        return None
+    raw = target.value if isinstance(target, YScalar) else None
+    match = (
+        _LESSON_TARGET.match(str(raw))
+        if isinstance(raw, int | str) and not isinstance(raw, bool)
+        else None
+    )
+    if match is None:
+        problems.add(
+            target.pos,
+            "`lesson` must be a lesson number in this track (`3`) or `<track-slug>/<number>`"
+            f" (`neural-networks/3`), not {describe(target)}"
+            + (f" `{raw}`" if isinstance(raw, str) else ""),
+        )
+        return None
+    return LessonRef(
+        track=match["track"] or track,
+        number=int(match["number"]),
+        note=cast("str | None", values.get("note")),
+        pos=target.pos,
+    )

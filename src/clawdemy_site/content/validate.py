@@ -1,0 +1,68 @@
+"""Checks across files: numbering within a track and `lesson` entries that name other lessons."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clawdemy_site.content.models import Lesson, Track
+from clawdemy_site.errors import Diagnostic
+
+
+def check_numbering(lessons: Sequence[Lesson]) -> list[Diagnostic]:
+    """Two lessons of one track with the same number."""
+    problems: list[Diagnostic] = []
+    first: dict[tuple[str, int], Lesson] = {}
+    for lesson in sorted(lessons, key=lambda item: item.path):
+        key = (lesson.track, lesson.number)
+        if key in first:
+            problems.append(
+                Diagnostic(
+                    lesson.path,
+                    1,
+                    1,
+                    "error",
+                    f"lesson {lesson.number} of track `{lesson.track}` is also"
+                    f" {first[key].path}: give each lesson its own number",
+                )
+            )
+        else:
+            first[key] = lesson
+    return problems
+
+
+def check_lesson_refs(lessons: Sequence[Lesson], *, drafts: bool) -> list[Diagnostic]:
+    """Every `lesson` entry names an existing lesson, published in this build."""
+    by_key = {(lesson.track, lesson.number): lesson for lesson in lessons}
+    tracks = {lesson.track for lesson in lessons}
+    problems: list[Diagnostic] = []
+    for lesson in lessons:
+        if lesson.draft and not drafts:
+            continue
+        for ref in lesson.leads_to:
+            target = by_key.get((ref.track, ref.number))
+            message = None
+            if ref.track not in tracks:
+                message = f"`lesson` names track `{ref.track}`, which does not exist"
+            elif target is None:
+                message = (
+                    f"`lesson` names lesson {ref.number} of track `{ref.track}`,"
+                    " which does not exist"
+                )
+            elif target.draft and not drafts:
+                message = (
+                    f"`lesson` names lesson {ref.number} ({target.path}), a draft:"
+                    " drafts are published only with --drafts"
+                )
+            if message:
+                problems.append(
+                    Diagnostic(lesson.path, ref.pos.line, ref.pos.column, "error", message)
+                )
+    return problems
+
+
+def check_tracks(tracks: Sequence[Track]) -> list[Diagnostic]:
+    return [
+        Diagnostic(track.path, 1, 1, "warning", f"track `{track.slug}` has no published lessons")
+        for track in tracks
+        if not track.lessons
+    ]

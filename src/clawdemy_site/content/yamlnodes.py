@@ -1,0 +1,156 @@
+"""YAML parsed into values that remember where they were written.
+
+PyYAML's composer gives nodes with marks; we turn them into small frozen values
+(`YMap`, `YSeq`, `YScalar`) that carry a `Pos`, so every later problem can name
+the exact line and column of the key or value at fault. Only the safe tags are
+understood (the same as `yaml.safe_load`); anything else is a `YamlError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeAlias
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+
+@dataclass(frozen=True, order=True)
+class Pos:
+    """1-based line and column in the file (not in the front matter)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class YScalar:
+    value: object
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class YSeq:
+    items: tuple[YValue, ...]
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class YKey:
+    name: str
+    pos: Pos
+
+
+@dataclass(frozen=True)
+class YMap:
+    entries: tuple[tuple[YKey, YValue], ...]
+    pos: Pos
+
+    def get(self, name: str) -> YValue | None:
+        for key, value in self.entries:
+            if key.name == name:
+                return value
+        return None
+
+    def key(self, name: str) -> YKey | None:
+        for key, _ in self.entries:
+            if key.name == name:
+                return key
+        return None
+
+
+YValue: TypeAlias = YScalar | YSeq | YMap
+
+
+class YamlError(ValueError):
+    def __init__(self, message: str, pos: Pos) -> None:
+        super().__init__(message)
+        self.message = message
+        self.pos = pos
+
+
+@dataclass(frozen=True)
+class DuplicateKey:
+    name: str
+    pos: Pos
+    first: Pos
+
+
+def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[DuplicateKey, ...]]:
+    """Parse one YAML document. `first_line` is the file line where `text` starts.
+
+    Returns the value (None for an empty document) and the keys written twice.
+    Raises YamlError for malformed YAML, naming where the parser stopped.
+    """
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, ()
+        converter = _Converter(loader, first_line)
+        return converter.convert(node), tuple(converter.duplicates)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = Pos(mark.line + first_line, mark.column + 1) if mark else Pos(first_line, 1)
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise YamlError(f"YAML syntax: {problem}", pos) from None
+    except yaml.YAMLError as exc:
+        raise YamlError(f"YAML syntax: {exc}", Pos(first_line, 1)) from None
+    finally:
+        loader.dispose()
+
+
+#: Most YAML nodes one document may expand to, aliases included (stops "billion laughs").
+MAX_NODES = 20_000
+#: Deepest nesting of lists and mappings accepted (stops recursive aliases).
+MAX_DEPTH = 50
+
+
+class _Converter:
+    def __init__(self, loader: yaml.SafeLoader, first_line: int) -> None:
+        self._loader = loader
+        self._first_line = first_line
+        self._nodes = 0
+        self._depth = 0
+        self.duplicates: list[DuplicateKey] = []
+
+    def pos(self, node: Node) -> Pos:
+        return Pos(node.start_mark.line + self._first_line, node.start_mark.column + 1)
+
+    def convert(self, node: Node) -> YValue:
+        self._nodes += 1
+        if self._nodes > MAX_NODES or self._depth > MAX_DEPTH:
+            raise YamlError(
+                "the YAML is too large or nests too deeply (are aliases `*name` repeating?)",
+                self.pos(node),
+            )
+        self._depth += 1
+        try:
+            return self._convert(node)
+        finally:
+            self._depth -= 1
+
+    def _convert(self, node: Node) -> YValue:
+        if isinstance(node, ScalarNode):
+            return YScalar(self._loader.construct_object(node, deep=True), self.pos(node))
+        if isinstance(node, SequenceNode):
+            return YSeq(tuple(self.convert(item) for item in node.value), self.pos(node))
+        if isinstance(node, MappingNode):
+            return self._mapping(node)
+        raise YamlError("unsupported YAML node", self.pos(node))
+
+    def _mapping(self, node: MappingNode) -> YMap:
+        self._loader.flatten_mapping(node)
+        entries: list[tuple[YKey, YValue]] = []
+        seen: dict[str, Pos] = {}
+        for key_node, value_node in node.value:
+            key_pos = self.pos(key_node)
+            if not isinstance(key_node, ScalarNode):
+                raise YamlError("a key must be a plain word, not a list or mapping", key_pos)
+            name = str(self._loader.construct_object(key_node, deep=True))
+            if name in seen:
+                self.duplicates.append(DuplicateKey(name, key_pos, seen[name]))
+                continue
+            seen[name] = key_pos
+            entries.append((YKey(name, key_pos), self.convert(value_node)))
+        return YMap(tuple(entries), self.pos(node))

@@ -1,0 +1,186 @@
+"""A lesson body, Markdown in, safe HTML out. Pure: the same inputs give the same bytes.
+
+Links written relative to the lesson file are resolved against the content
+tree and rewritten relative to the built page; external links are collected
+with the line they are written on, for the link checker.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import unquote, urlsplit
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+from clawdemy_site.errors import Diagnostic, Severity
+from clawdemy_site.render.math import MathExtension
+from clawdemy_site.render.sanitize import sanitize_body
+from clawdemy_site.render.urls import relative_url
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+@dataclass(frozen=True)
+class LinkTargets:
+    """Where content files are published, by their path relative to content/."""
+
+    #: Lesson files to page addresses: `neural-networks/03-x.md` -> `neural-networks/03-x/`.
+    pages: Mapping[str, str]
+    #: Asset files, published at the same relative place.
+    assets: frozenset[str]
+    #: Lesson files that are drafts left out of this build.
+    drafts: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """An absolute http(s) URL written in a body, and the file line it is written on."""
+
+    url: str
+    line: int
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    external_links: tuple[BodyLink, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass
+class _Context:
+    source: str  # the lesson file, relative to content/
+    page_url: str  # the built page's folder, site-relative
+    targets: LinkTargets
+    path: str  # the lesson file as shown to the user
+    body: str
+    body_line: int
+    links: list[BodyLink] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def line_of(self, needle: str) -> int:
+        for offset, text in enumerate(self.body.splitlines()):
+            if needle in text:
+                return self.body_line + offset
+        return self.body_line
+
+    def report(self, needle: str, message: str, severity: Severity = "error") -> None:
+        self.problems.append(Diagnostic(self.path, self.line_of(needle), 1, severity, message))
+
+
+def _resolve(ctx: _Context, url: str) -> str | None:
+    """The rewritten address of one href/src, or None to leave it as written."""
+    parts = urlsplit(url)
+    if parts.scheme:
+        if parts.scheme.lower() not in SAFE_SCHEMES:
+            ctx.report(
+                url, f"link `{url}` uses the `{parts.scheme}:` scheme; use http, https or mailto"
+            )
+            return "#"
+        if parts.scheme.lower() in ("http", "https"):
+            ctx.links.append(BodyLink(url, ctx.line_of(url)))
+        return None
+    if url.startswith("//"):
+        ctx.report(url, f"link `{url}` has no scheme: write `https:{url}`")
+        return "#"
+    if not parts.path:
+        return None  # `#fragment` on the same page
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    base = "" if parts.path.startswith("/") else posixpath.dirname(ctx.source)
+    target = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
+    if target.startswith("../") or target == "..":
+        ctx.report(url, f"link `{url}` points outside content/")
+        return "#"
+    targets = ctx.targets
+    if target in targets.drafts:
+        ctx.report(
+            url, f"link `{url}` names a draft lesson: drafts are published only with --drafts"
+        )
+        return "#"
+    if target in targets.pages:
+        return relative_url(ctx.page_url, targets.pages[target]) + fragment
+    if target in targets.assets:
+        return relative_url(ctx.page_url, target) + fragment
+    folder = target.rstrip("/") + "/"
+    if folder in targets.pages.values() or folder == "./":
+        return relative_url(ctx.page_url, "" if folder == "./" else folder) + fragment
+    ctx.report(
+        url,
+        f"link `{url}` names `{target}`, which is not a lesson or a file under content/:"
+        " write the path relative to this lesson file",
+    )
+    return "#"
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md: Markdown, ctx: _Context) -> None:
+        super().__init__(md)
+        self.ctx = ctx
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag == "h1":
+                element.tag = "h2"
+                self.ctx.report(
+                    element.text or "# ",
+                    "a `#` heading in the body: the lesson title is the page's only level-1"
+                    " heading, so this one is shown as `##`; write `##` instead",
+                    "warning",
+                )
+            attribute = {"a": "href", "img": "src"}.get(str(element.tag))
+            if attribute is None:
+                continue
+            value = element.get(attribute)
+            if value is None or element.get("class") in ("footnote-ref", "footnote-backref"):
+                continue
+            rewritten = _resolve(self.ctx, value.strip())
+            if rewritten is not None:
+                element.set(attribute, rewritten)
+            if element.tag == "img" and element.get("loading") is None:
+                element.set("loading", "lazy")
+
+
+class _LinkExtension(Extension):
+    def __init__(self, ctx: _Context) -> None:
+        super().__init__()
+        self.ctx = ctx
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.treeprocessors.register(_LinkRewriter(md, self.ctx), "clawdemy-links", 8)
+
+
+def render_body(
+    body: str, *, source: str, page_url: str, targets: LinkTargets, path: str, body_line: int
+) -> RenderedBody:
+    """Render one lesson body. `source` is the lesson file relative to content/."""
+    ctx = _Context(source, page_url, targets, path, body, body_line)
+    math_problems: list[str] = []
+    md = Markdown(
+        extensions=[
+            "tables",
+            "fenced_code",
+            "sane_lists",
+            "attr_list",
+            "def_list",
+            "abbr",
+            CodeHiliteExtension(css_class="codehilite", guess_lang=False),
+            FootnoteExtension(UNIQUE_IDS=False),
+            TocExtension(permalink=False, toc_depth="2-4"),
+            MathExtension(math_problems),
+            _LinkExtension(ctx),
+        ],
+        output_format="html",
+    )
+    html = md.convert(body)
+    for problem in math_problems:
+        tex = problem.split("`")[1] if "`" in problem else "$"
+        ctx.report(tex, problem)
+    return RenderedBody(sanitize_body(html), tuple(ctx.links), tuple(ctx.problems))

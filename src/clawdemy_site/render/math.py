@@ -1,0 +1,68 @@
+"""`$...$` and `$$...$$` in Markdown, turned into MathML at build time (no JavaScript)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+
+from latex2mathml.converter import convert
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+# `$$ ... $$`, possibly over several lines of one paragraph.
+DISPLAY_MATH = r"(?<!\\)\$\$(?P<tex>.+?)(?<!\\)\$\$"
+# `$x$`: no space inside either dollar, and no digit right after the closing one,
+# so "costs $5 and $10" stays text.
+INLINE_MATH = r"(?<![\\$])\$(?![\s$])(?P<tex>[^$\n]+?)(?<![\s\\])\$(?!\d)"
+
+
+def tex_to_mathml(tex: str, *, display: bool) -> str:
+    """MathML for `tex`; raises ValueError with a readable reason when it cannot be converted."""
+    try:
+        return str(convert(tex.strip(), display="block" if display else "inline"))
+    except Exception as exc:  # latex2mathml raises many types for bad input
+        reason = str(exc) or type(exc).__name__
+        raise ValueError(f"cannot convert the math `{tex.strip()}` to MathML: {reason}") from None
+
+
+class _MathProcessor(InlineProcessor):
+    def __init__(self, pattern: str, md: Markdown, *, display: bool, problems: list[str]) -> None:
+        super().__init__(pattern, md)
+        self.compiled_re = re.compile(pattern, re.DOTALL | re.UNICODE)
+        self._display = display
+        self._problems = problems
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str | etree.Element, int, int]:
+        try:
+            html = tex_to_mathml(m["tex"], display=self._display)
+        except ValueError as exc:
+            self._problems.append(str(exc))
+            code = etree.Element("code")
+            code.text = m.group(0)
+            return code, m.start(0), m.end(0)
+        return self.md.htmlStash.store(html), m.start(0), m.end(0)
+
+
+class MathExtension(Extension):
+    """Registers the two math patterns; conversion problems are appended to `problems`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def extendMarkdown(self, md: Markdown) -> None:
+        md.ESCAPED_CHARS.append("$")
+        # After code spans (190), before backslash escapes (180) and emphasis.
+        md.inlinePatterns.register(
+            _MathProcessor(DISPLAY_MATH, md, display=True, problems=self.problems),
+            "math-display",
+            187,
+        )
+        md.inlinePatterns.register(
+            _MathProcessor(INLINE_MATH, md, display=False, problems=self.problems),
+            "math-inline",
+            186,
+        )
