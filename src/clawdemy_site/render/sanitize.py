@@ -5,10 +5,73 @@ from __future__ import annotations
 import nh3
 
 MATHML_TAGS = frozenset(
-    ["math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "mfrac", "msqrt", "mroot", "msub", "msup", "msubsup", "munder", "mover", "munderover", "mtable", "mtr", "mtd", "mstyle", "merror", "mpadded", "mphantom", "menclose", "mmultiscripts", "mprescripts", "none"]
+    {
+        "math",
+        "semantics",
+        "annotation",
+        "mrow",
+        "mi",
+        "mo",
+        "mn",
+        "ms",
+        "mtext",
+        "mspace",
+        "mfrac",
+        "msqrt",
+        "mroot",
+        "msub",
+        "msup",
+        "msubsup",
+        "munder",
+        "mover",
+        "munderover",
+        "mtable",
+        "mtr",
+        "mtd",
+        "mstyle",
+        "merror",
+        "mpadded",
+        "mphantom",
+        "menclose",
+        "mmultiscripts",
+        "mprescripts",
+        "none",
+    }
 )
 MATHML_ATTRIBUTES = frozenset(
-    ["xmlns", "display", "mathvariant", "stretchy", "fence", "separator", "lspace", "rspace", "accent", "accentunder", "columnalign", "rowalign", "columnspacing", "rowspacing", "columnlines", "rowlines", "frame", "displaystyle", "scriptlevel", "linethickness", "notation", "width", "height", "depth", "form", "largeop", "movablelimits", "symmetric", "minsize", "maxsize", "encoding"]
+    {
+        "xmlns",
+        "display",
+        "mathvariant",
+        "stretchy",
+        "fence",
+        "separator",
+        "lspace",
+        "rspace",
+        "accent",
+        "accentunder",
+        "columnalign",
+        "rowalign",
+        "columnspacing",
+        "rowspacing",
+        "columnlines",
+        "rowlines",
+        "frame",
+        "displaystyle",
+        "scriptlevel",
+        "linethickness",
+        "notation",
+        "width",
+        "height",
+        "depth",
+        "form",
+        "largeop",
+        "movablelimits",
+        "symmetric",
+        "minsize",
+        "maxsize",
+        "encoding",
+    }
 )
 EXTRA_TAGS = frozenset({"figure", "figcaption", "details", "summary", "mark", "kbd", "sup", "sub"})
 TAGS = (set(nh3.ALLOWED_TAGS) | MATHML_TAGS | EXTRA_TAGS) - {"font", "center", "big", "small"}
