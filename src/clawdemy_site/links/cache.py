@@ -79,11 +79,11 @@ class LinkHistory:
             raise CacheError(_unusable(path, exc)) from exc
         try:
             _prepare(connection, path)
-        except (CacheError, sqlite3.Error) as exc:
+        except BaseException as exc:
             connection.close()
-            if isinstance(exc, CacheError):
-                raise
-            raise CacheError(_unusable(path, exc)) from exc
+            if isinstance(exc, sqlite3.Error):
+                raise CacheError(_unusable(path, exc)) from exc
+            raise
         return cls(connection, path)
 
     def close(self) -> None:

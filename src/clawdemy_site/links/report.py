@@ -111,7 +111,7 @@ def format_github(results: Sequence[LinkResult], summary: Summary) -> str:
         level = severity(result)
         if level is None:
             continue
-        title = _GITHUB_TITLES[result.status]
+        title = _GITHUB_TITLES.get(result.status, f"{result.status} link")
         if result.flaky:
             title = f"flaky link ({result.status.replace('_', ' ')})"
         commands.append(_command(level, place, title, _headline(result)))
@@ -167,12 +167,13 @@ def _places(
 
 
 def _headline(result: LinkResult) -> str:
-    """``https://a/ (404 Not Found) - gone``: the URL, its code, what else is known."""
+    """``https://a/ (301 Moved Permanently) -> https://b/ - detail``."""
     text = result.url
     if result.code is not None:
         text += f" ({code_text(result.code)})"
-    more = explanation(result)
-    return f"{text} - {more}" if more else text
+    if result.final_url and result.final_url != result.url:
+        text += f" -> {result.final_url}"
+    return f"{text} - {result.detail}" if result.detail else text
 
 
 def _command(level: Severity, place: SourceRef, title: str, message: str) -> str:

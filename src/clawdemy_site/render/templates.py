@@ -1,0 +1,110 @@
+"""The Jinja environment of the site's theme, and one page rendered through it.
+
+Autoescape is on for every template, undefined names are errors, and content
+is only ever passed as data: no author text is evaluated as a template.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import jinja2
+from markupsafe import Markup
+
+from clawdemy_site.content.models import SiteConfig
+from clawdemy_site.errors import Diagnostic
+from clawdemy_site.render.pages import OutputPage
+from clawdemy_site.render.urls import relative_url
+from clawdemy_site.render.words import minutes_sentence, number_in_words
+
+
+class TemplateProblem(Exception):
+    """A theme template failed; carries the diagnostic to show."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.format())
+        self.diagnostic = diagnostic
+
+
+def sentence(text: str) -> str:
+    """`text` ending in a full stop unless it already ends in one (or ?, !)."""
+    text = text.rstrip()
+    return text if text.endswith((".", "?", "!", "…", ".”", "?”", "!”", '."')) else text + "."
+
+
+def make_environment(templates_dir: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["minutes_sentence"] = minutes_sentence
+    env.filters["in_words"] = number_in_words
+    env.filters["sentence"] = sentence
+    return env
+
+
+def _url_function(page: OutputPage, config: SiteConfig) -> Callable[[str], str]:
+    if page.url.endswith(".html"):
+        # A page served at any address (404.html): links start from the site's own path.
+        base_path = urlsplit(config.base_url).path or "/"
+        return lambda target: base_path + target
+    return lambda target: relative_url(page.url, target)
+
+
+def render_page(
+    env: jinja2.Environment, page: OutputPage, config: SiteConfig, *, templates_dir: Path
+) -> str:
+    """Render one planned page; a broken template raises TemplateProblem naming file and line."""
+    context = {
+        **page.data,
+        "site": config,
+        "page": page,
+        "canonical": config.base_url + page.url,
+        "url": _url_function(page, config),
+    }
+    if "body" in context:
+        context["body"] = Markup(context["body"])  # sanitized HTML from render.markdown
+    try:
+        return env.get_template(page.template).render(context)
+    except jinja2.TemplateSyntaxError as exc:
+        name = exc.filename or str(templates_dir / (exc.name or page.template))
+        raise TemplateProblem(
+            Diagnostic(
+                os.path.relpath(name),
+                exc.lineno or 1,
+                1,
+                "error",
+                f"template syntax: {exc.message}",
+            )
+        ) from None
+    except jinja2.TemplateNotFound as exc:
+        where = os.path.relpath(templates_dir / str(exc.name))
+        raise TemplateProblem(
+            Diagnostic(where, 1, 1, "error", f"template `{exc.name}` is missing from the theme")
+        ) from None
+    except Exception as exc:  # an error while rendering: name the template line that failed
+        path, line = _template_frame(exc, templates_dir, page.template)
+        message = (
+            str(exc) if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+        )
+        raise TemplateProblem(
+            Diagnostic(
+                path, line, 1, "error", f"template error rendering {page.url or '/'}: {message}"
+            )
+        ) from None
+
+
+def _template_frame(exc: BaseException, templates_dir: Path, fallback: str) -> tuple[str, int]:
+    root = str(templates_dir.resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename and os.path.abspath(frame.filename).startswith(root):
+            return os.path.relpath(frame.filename), frame.lineno or 1
+    return os.path.relpath(templates_dir / fallback), 1
