@@ -10,7 +10,7 @@ from pygments.formatters import HtmlFormatter
 from clawdemy_site.content.load import LoadResult, load_site
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import ContentError, Diagnostic
-from clawdemy_site.render.markdown import BodyLink, LinkTargets, RenderedBody, render_body
+from clawdemy_site.render.markdown import LinkTargets, RenderedBody, render_body
 from clawdemy_site.render.pages import plan_site
 from clawdemy_site.render.sitemap import sitemap_xml
 from clawdemy_site.render.templates import TemplateProblem, make_environment, render_page
@@ -33,8 +33,8 @@ class RenderedSite:
 
     files: dict[str, bytes]
     copies: dict[str, Path]
-    #: External links written in lesson bodies, by lesson file path.
-    body_links: dict[str, tuple[BodyLink, ...]]
+    #: Which template made each page file (`neural-networks/index.html` -> `track.html`).
+    templates: dict[str, str]
     diagnostics: tuple[Diagnostic, ...]
 
 
@@ -71,22 +71,30 @@ def _draft_files(content_dir: Path) -> frozenset[str]:
     )
 
 
-def render_site(site: Site, templates_dir: Path) -> RenderedSite:
-    """Render every page and list every file to copy. Reads only the templates."""
+def render_bodies(site: Site) -> dict[Lesson, RenderedBody]:
+    """Every published lesson's body, rendered."""
     targets = link_targets(site, _draft_files(site.content_dir))
-    diagnostics: list[Diagnostic] = []
-    bodies: dict[tuple[str, int], str] = {}
-    body_links: dict[str, tuple[BodyLink, ...]] = {}
-    for track in site.tracks:
-        for lesson in track.lessons:
-            rendered = render_lesson_body(lesson, targets)
-            bodies[(lesson.track, lesson.number)] = rendered.html
-            body_links[lesson.path] = rendered.external_links
-            diagnostics += rendered.diagnostics
+    return {
+        lesson: render_lesson_body(lesson, targets)
+        for track in site.tracks
+        for lesson in track.lessons
+    }
+
+
+def render_site(
+    site: Site, templates_dir: Path, bodies: dict[Lesson, RenderedBody] | None = None
+) -> RenderedSite:
+    """Render every page and list every file to copy. Reads only the templates."""
+    if bodies is None:
+        bodies = render_bodies(site)
+    diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
+    html = {(lesson.track, lesson.number): body.html for lesson, body in bodies.items()}
     files: dict[str, bytes] = {}
+    templates: dict[str, str] = {}
     env = make_environment(templates_dir)
     seen_templates: set[str] = set()
-    for page in plan_site(site, bodies):
+    for page in plan_site(site, html):
+        templates[page_file(page.url)] = page.template
         try:
             files[page_file(page.url)] = render_page(
                 env, page, site.config, templates_dir=templates_dir
@@ -105,7 +113,7 @@ def render_site(site: Site, templates_dir: Path) -> RenderedSite:
         for path in sorted(static_dir.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
                 copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
-    return RenderedSite(files, copies, body_links, tuple(sorted(set(diagnostics))))
+    return RenderedSite(files, copies, templates, tuple(sorted(set(diagnostics))))
 
 
 def check_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from clawdemy_site.errors import ContentError, format_report
 from clawdemy_site.outguard import refuse_out_dir
+
+if TYPE_CHECKING:
+    from clawdemy_site.links.model import LinkResult
 
 DIR = click.Path(file_okay=False, path_type=Path)
 
@@ -66,3 +72,93 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     if result.diagnostics:
         click.echo(format_report(result.diagnostics), err=True)
     click.echo("content is valid", err=True)
+
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+@main.command("check-links")
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option("--templates", "templates", type=DIR, default=Path("templates"), show_default=True)
+@click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
+@click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--max-concurrency", type=click.IntRange(1, 1024), default=64, show_default=True)
+@click.option("--host-concurrency", type=click.IntRange(1, 256), default=8, show_default=True)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0.1, 600),
+    default=None,
+    help="Seconds for each attempt, connect to last byte [default: 20, or links.timeout].",
+)
+@click.option("--retries", type=click.IntRange(0, 10), default=2, show_default=True)
+@click.option("--allow-private", is_flag=True, help="Fetch private, loopback and link-local hosts.")
+@click.option("--cache", "cache", type=click.Path(dir_okay=False, path_type=Path), default=None)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the link history.")
+@click.option("--user-agent", default=None, help="The User-Agent header sent to hosts.")
+@click.option("--drafts", is_flag=True, help="Check drafts too.")
+def check_links(
+    content: Path,
+    templates: Path,
+    out: Path,
+    offline: bool,
+    fmt: str,
+    max_concurrency: int,
+    host_concurrency: int,
+    timeout: float | None,
+    retries: int,
+    allow_private: bool,
+    cache: Path | None,
+    no_cache: bool,
+    user_agent: str | None,
+    drafts: bool,
+) -> None:
+    """Check every cited URL and every internal link; report where each bad one is written."""
+    from clawdemy_site.links.model import CheckOptions
+    from clawdemy_site.links.run import LinkRunOptions, run_link_check
+
+    if cache is not None and no_cache:
+        raise click.UsageError("--cache and --no-cache cannot be used together")
+    guard_out(out, content, templates)
+    cache_path = (
+        None if no_cache else cache or content.resolve().parent / ".clawdemy" / "links.sqlite"
+    )
+    check = CheckOptions(
+        max_concurrency=max_concurrency,
+        host_concurrency=host_concurrency,
+        retries=retries,
+        allow_private=allow_private,
+    )
+    if user_agent:
+        check = replace(check, user_agent=user_agent)
+    if timeout is not None:
+        check = replace(check, timeout=timeout)
+    options = LinkRunOptions(
+        content_dir=content,
+        templates_dir=templates,
+        out_dir=out,
+        offline=offline,
+        check=check,
+        cache_path=cache_path,
+        drafts=drafts,
+        timeout_given=timeout is not None,
+    )
+    results = run_link_check(options, lambda message: click.echo(message, err=True))
+    report(results, fmt)
+
+
+def report(results: list[LinkResult], fmt: str) -> None:
+    from clawdemy_site.links import report as formats
+
+    summary = formats.summarize(results)
+    if fmt == "json":
+        text = formats.format_json(results, summary)
+    elif fmt == "github":
+        text = formats.format_github(results, summary)
+    elif fmt == "markdown":
+        text = formats.format_markdown(results, summary)
+    else:
+        text = formats.format_text(results, summary, color=sys.stdout.isatty())
+    click.echo(text)
+    if summary.exit_code:
+        sys.exit(summary.exit_code)

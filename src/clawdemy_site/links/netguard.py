@@ -12,6 +12,8 @@ Teredo, NAT64) are judged as the IPv4 address they carry.
 
 from __future__ import annotations
 
+import re
+import socket
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv6Address, ip_address, ip_network
 
@@ -29,6 +31,7 @@ METADATA_ADDRESSES: frozenset[IPAddress] = frozenset(
 _SHARED = ip_network("100.64.0.0/10")  # carrier-grade NAT, RFC 6598
 _NAT64 = ip_network("64:ff9b::/96")
 _IPV4_COMPATIBLE = ip_network("::/96")
+_LEGACY_IPV4 = re.compile(r"[0-9a-fA-FxX.]+")
 
 
 class BlockedAddressError(OSError):
@@ -41,12 +44,22 @@ class BlockedAddressError(OSError):
 
 
 def parse_address(text: str) -> IPAddress | None:
-    """The address `text` spells (brackets and an IPv6 zone allowed), or None for a name."""
+    """The address `text` spells, or None for a name.
+
+    Brackets and an IPv6 zone are allowed, and so are the legacy IPv4 spellings that
+    `inet_aton` (and so `connect`) accepts, like `127.1`, `0x7f.0.0.1` or `2130706433`.
+    """
     candidate = text[1:-1] if text.startswith("[") and text.endswith("]") else text
     try:
         return ip_address(candidate)
     except ValueError:
-        return None
+        pass
+    if _LEGACY_IPV4.fullmatch(candidate):
+        try:
+            return IPv4Address(socket.inet_aton(candidate))
+        except OSError:
+            return None
+    return None
 
 
 def block_reason(address: IPAddress, *, allow_private: bool) -> str | None:

@@ -49,10 +49,20 @@ class BodyLink:
 
 
 @dataclass(frozen=True)
+class InternalBodyLink:
+    """A link to another place in the site, as written and as rewritten on the built page."""
+
+    written: str
+    href: str
+    line: int
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     external_links: tuple[BodyLink, ...]
     diagnostics: tuple[Diagnostic, ...]
+    internal_links: tuple[InternalBodyLink, ...] = ()
 
 
 @dataclass
@@ -64,6 +74,7 @@ class _Context:
     body: str
     body_line: int
     links: list[BodyLink] = field(default_factory=list)
+    internal: list[InternalBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
 
     def line_of(self, needle: str) -> int:
@@ -141,9 +152,13 @@ class _LinkRewriter(Treeprocessor):
             value = element.get(attribute)
             if value is None or element.get("class") in ("footnote-ref", "footnote-backref"):
                 continue
-            rewritten = _resolve(self.ctx, value.strip())
+            written = value.strip()
+            rewritten = _resolve(self.ctx, written)
             if rewritten is not None:
                 element.set(attribute, rewritten)
+            if rewritten != "#" and not urlsplit(written).scheme:
+                href = written if rewritten is None else rewritten
+                self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
 
@@ -183,4 +198,6 @@ def render_body(
     for problem in math_problems:
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
-    return RenderedBody(sanitize_body(html), tuple(ctx.links), tuple(ctx.problems))
+    return RenderedBody(
+        sanitize_body(html), tuple(ctx.links), tuple(ctx.problems), tuple(ctx.internal)
+    )

@@ -1,0 +1,210 @@
+"""One `check-links` run: content -> links -> (cache, check, flaky policy) -> results.
+
+The CLI parses flags into `LinkRunOptions`; this module does the work and
+returns results for a formatter. Progress and warnings go to a callback,
+so standard output carries only the report.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from clawdemy_site.build import render_bodies, render_site
+from clawdemy_site.content.load import load_site
+from clawdemy_site.content.models import Lesson, Site
+from clawdemy_site.errors import ContentError
+from clawdemy_site.links.extract import external_links
+from clawdemy_site.links.internal import LinkOrigin, judge_internal, scan_built_site
+from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
+from clawdemy_site.outguard import BUILD_MARKER
+from clawdemy_site.render.markdown import RenderedBody
+from clawdemy_site.write import write_site
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LinkRunOptions:
+    content_dir: Path
+    templates_dir: Path
+    out_dir: Path
+    offline: bool = False
+    check: CheckOptions = field(default_factory=CheckOptions)
+    #: The SQLite history, or None for --no-cache.
+    cache_path: Path | None = None
+    max_age: float | None = None
+    drafts: bool = False
+    #: True when --timeout was given (it then wins over `links.timeout` in site.yml).
+    timeout_given: bool = False
+
+
+def newest_mtime(*folders: Path) -> float:
+    newest = 0.0
+    for folder in folders:
+        for root, _dirs, names in os.walk(folder):
+            for name in names:
+                try:
+                    newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
+                except OSError:
+                    continue
+    return newest
+
+
+def build_is_current(out_dir: Path, content_dir: Path, templates_dir: Path) -> bool:
+    marker = out_dir / BUILD_MARKER
+    if not marker.is_file():
+        return False
+    return marker.stat().st_mtime >= newest_mtime(content_dir, templates_dir)
+
+
+def _check_options(site: Site, options: CheckOptions, *, timeout_given: bool) -> CheckOptions:
+    """Flags, completed by `links:` in site.yml."""
+    config = site.config.links
+    hosts = tuple(
+        (host, HostPolicy(concurrency, headers)) for host, concurrency, headers in config.hosts
+    )
+    timeout = options.timeout
+    if config.timeout is not None and not timeout_given:
+        timeout = config.timeout
+    return replace(
+        options,
+        timeout=timeout,
+        exclude=options.exclude + config.exclude,
+        accept=options.accept | frozenset(config.accept),
+        hosts=options.hosts + hosts,
+    )
+
+
+_EXTENDS = re.compile(r"""{%-?\s*extends\s+["']([^"']+)["']""")
+
+
+def template_locator(
+    templates_dir: Path, template_of: dict[str, str]
+) -> Callable[[str, str, str | None], SourceRef]:
+    """Finds the template line that wrote a link on a built page, by the address it names."""
+    texts: dict[str, list[str]] = {}
+
+    def lines(name: str) -> list[str]:
+        if name not in texts:
+            try:
+                texts[name] = (templates_dir / name).read_text(encoding="utf-8").splitlines()
+            except OSError:
+                texts[name] = []
+        return texts[name]
+
+    def chain(name: str) -> list[str]:
+        names = [name]
+        while len(names) < 10 and (found := _EXTENDS.search("\n".join(lines(names[-1])))):
+            names.append(found.group(1))
+        return names
+
+    def locate(page: str, href: str, target: str | None) -> SourceRef:
+        template = template_of.get(page, "base.html")
+        needles = [href]
+        if target is not None and not href.startswith("#"):
+            address = target.removesuffix("index.html")
+            needles += [f"'{address}'", f'"{address}"']
+        for name in chain(template):
+            for number, text in enumerate(lines(name), start=1):
+                if any(needle in text for needle in needles):
+                    return SourceRef(os.path.relpath(templates_dir / name), number)
+        return SourceRef(os.path.relpath(templates_dir / template), 1)
+
+    return locate
+
+
+def internal_results(
+    site: Site, bodies: dict[Lesson, RenderedBody], options: LinkRunOptions, say: Say
+) -> list[LinkResult]:
+    rendered = render_site(site, options.templates_dir, bodies)
+    if rendered.diagnostics and any(d.severity == "error" for d in rendered.diagnostics):
+        raise ContentError(rendered.diagnostics)
+    origins = {
+        (f"{lesson.url}index.html", link.href): LinkOrigin(
+            link.written, SourceRef(lesson.path, link.line)
+        )
+        for lesson, body in bodies.items()
+        for link in body.internal_links
+    }
+    locate = template_locator(options.templates_dir, rendered.templates)
+    base_path = urlsplit(site.config.base_url).path or "/"
+    if build_is_current(options.out_dir, options.content_dir, options.templates_dir):
+        pages, files = scan_built_site(options.out_dir)
+    else:
+        say(f"{options.out_dir} is missing or older than the content: building a temporary copy")
+        with tempfile.TemporaryDirectory(prefix="clawdemy-links-") as scratch:
+            out = Path(scratch) / "site"
+            write_site(out, rendered.files, rendered.copies)
+            pages, files = scan_built_site(out)
+    return judge_internal(pages, files, origins=origins, locate=locate, base_path=base_path)
+
+
+def external_results(
+    site: Site, links: tuple[ExternalLink, ...], options: LinkRunOptions, say: Say
+) -> list[LinkResult]:
+    from clawdemy_site.links.cache import DEFAULT_MAX_AGE, CacheError, LinkHistory, new_run_id
+
+    check = _check_options(site, options.check, timeout_given=options.timeout_given)
+    max_age = options.max_age or site.config.links.max_age or DEFAULT_MAX_AGE
+    now = time.time()
+    history = None
+    if options.cache_path is not None:
+        try:
+            history = LinkHistory.open(options.cache_path)
+        except CacheError as exc:
+            say(f"warning: {exc}")
+    try:
+        cached: dict[str, LinkResult] = {}
+        if history is not None:
+            try:
+                cached = history.fresh(links, now=now, max_age=max_age)
+            except CacheError as exc:
+                say(f"warning: {exc}")
+        to_check = [link for link in links if link.url not in cached]
+        if cached:
+            say(f"{len(cached)} links reused from the cache; checking {len(to_check)}")
+        checked = _fetch(to_check, check, say) if to_check else []
+        if history is not None:
+            try:
+                checked = history.apply_flaky_policy(checked, now=now)
+                history.record(checked, run_id=new_run_id(), now=now)
+            except CacheError as exc:
+                say(f"warning: {exc}")
+        return [*cached.values(), *checked]
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _fetch(links: list[ExternalLink], check: CheckOptions, say: Say) -> list[LinkResult]:
+    from clawdemy_site.links.check import run_checks
+
+    done = 0
+
+    def progress(_result: LinkResult) -> None:
+        nonlocal done
+        done += 1
+        if done % 25 == 0 or done == len(links):
+            say(f"checked {done}/{len(links)} links")
+
+    return run_checks(links, check, progress)
+
+
+def run_link_check(options: LinkRunOptions, say: Say) -> list[LinkResult]:
+    """Every result of this run: internal links, then external ones (unless offline)."""
+    loaded = load_site(options.content_dir, drafts=options.drafts)
+    if loaded.site is None:
+        raise ContentError(loaded.diagnostics)
+    site = loaded.site
+    bodies = render_bodies(site)
+    results = internal_results(site, bodies, options, say)
+    if not options.offline:
+        results += external_results(site, external_links(site, bodies), options, say)
+    return sorted(results, key=lambda result: (result.url, result.sources))
