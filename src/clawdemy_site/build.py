@@ -9,7 +9,7 @@ from pygments.formatters import HtmlFormatter
 
 from clawdemy_site.content.load import LoadResult, load_site
 from clawdemy_site.content.models import Lesson, Site
-from clawdemy_site.errors import ContentError, Diagnostic
+from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
 from clawdemy_site.render.markdown import LinkTargets, RenderedBody, render_body
 from clawdemy_site.render.pages import plan_site
 from clawdemy_site.render.sitemap import sitemap_xml
@@ -155,7 +155,14 @@ def build_site(options: BuildOptions) -> BuildResult:
     diagnostics = tuple(sorted(set(loaded.diagnostics + rendered.diagnostics)))
     if fails(diagnostics, strict=options.strict):
         raise ContentError(diagnostics)
-    write_site(options.out_dir, rendered.files, rendered.copies)
+    try:
+        write_site(options.out_dir, rendered.files, rendered.copies)
+    except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise ClawdemyError(
+            f"error: cannot write the site into {options.out_dir}{where}: {exc.strerror or exc};"
+            " the previous build, if any, is left as it was"
+        ) from None
     pages = sum(1 for name in rendered.files if name.endswith(".html"))
     return BuildResult(
         site=loaded.site,

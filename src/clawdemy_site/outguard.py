@@ -24,10 +24,11 @@ def refuse_out_dir(
         return f"`{out}` is the home folder"
     if home.resolve().is_relative_to(target):
         return f"`{out}` holds the home folder"
-    for name, folder in {**sources, **roots}.items():
-        folder = folder.resolve()
+    folders = {name: folder.resolve() for name, folder in {**sources, **roots}.items()}
+    for name, folder in folders.items():  # "is the project root" before "holds the content"
         if target == folder:
             return f"`{out}` is the {name}"
+    for name, folder in folders.items():
         if folder.is_relative_to(target):
             return f"`{out}` holds the {name}"
         if name in sources and target.is_relative_to(folder):

@@ -81,20 +81,29 @@ def check_url(url: str) -> str | None:
     return None
 
 
-def read_scalar(value: YValue, kind: Kind, name: str, problems: Problems) -> object | None:
-    """The value of a field of `kind`, or None after reporting why it is wrong."""
+def read_scalar(
+    value: YValue, kind: Kind, name: str, problems: Problems, *, label: str | None = None
+) -> object | None:
+    """The value of a field of `kind`, or None after reporting why it is wrong.
+
+    `label` is how messages name the value (default: `name` in backticks).
+    """
+    label = label or f"`{name}`"
     if kind is Kind.ANY:
         return value
     if kind is Kind.TEXT_LIST:
         if not isinstance(value, YSeq):
-            problems.add(value.pos, f"`{name}` must be a list of text, not {describe(value)}")
+            problems.add(value.pos, f"{label} must be a list of text, not {describe(value)}")
             return None
         texts = [
-            read_scalar(item, Kind.TEXT, f"each item of `{name}`", problems) for item in value.items
+            read_scalar(item, Kind.TEXT, name, problems, label=f"each item of `{name}`")
+            for item in value.items
         ]
+        if any(text is None for text in texts):
+            return None
         return tuple(t for t in texts if isinstance(t, str))
     if not isinstance(value, YScalar):
-        problems.add(value.pos, f"`{name}` must be {_article(kind)}, not {describe(value)}")
+        problems.add(value.pos, f"{label} must be {_article(kind)}, not {describe(value)}")
         return None
     raw = value.value
     if kind is Kind.BOOL:
@@ -103,25 +112,25 @@ def read_scalar(value: YValue, kind: Kind, name: str, problems: Problems) -> obj
     elif kind is Kind.WHOLE:
         if isinstance(raw, int) and not isinstance(raw, bool):
             if raw < 0:
-                problems.add(value.pos, f"`{name}` must not be negative")
+                problems.add(value.pos, f"{label} must not be negative")
                 return None
             return raw
     elif isinstance(raw, str):
         text = raw.strip()
         if not text:
-            problems.add(value.pos, f"`{name}` is empty: write some text or remove the key")
+            problems.add(value.pos, f"{label} is empty: write some text or remove the key")
             return None
         if kind is Kind.URL:
             why = check_url(text)
             if why:
                 problems.add(
-                    value.pos, f"`{name}` must be an absolute http or https URL; `{text}` {why}"
+                    value.pos, f"{label} must be an absolute http or https URL; `{text}` {why}"
                 )
                 return None
         return text
     elif kind is Kind.TEXT and isinstance(raw, int | float) and not isinstance(raw, bool):
         return str(raw)
-    problems.add(value.pos, f"`{name}` must be {_article(kind)}, not {describe(value)}")
+    problems.add(value.pos, f"{label} must be {_article(kind)}, not {describe(value)}")
     return None
 
 
@@ -157,11 +166,10 @@ def read_mapping(
             problems.add(key.pos, f"unknown key `{key.name}` in {what}{suggest(key.name, schema)}")
             ok = False
             continue
+        if isinstance(value, YScalar) and value.value is None and key.name not in required:
+            continue  # `key:` with nothing after it: treat an optional key as absent
         checked = read_scalar(value, kind, key.name, problems)
         if checked is None:
-            is_null = isinstance(value, YScalar) and value.value is None
-            if is_null and key.name not in required:
-                continue  # `key:` with nothing after it: treat an optional key as absent
             ok = False
             continue
         values[key.name] = checked

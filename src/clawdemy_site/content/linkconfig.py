@@ -33,12 +33,19 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
     if not isinstance(value, YMap):
         problems.add(value.pos, f"`links` must be a mapping, not {describe(value)}")
         return None
-    values = read_mapping(value, LINKS_SCHEMA, (), what="`links`", problems=problems)
-    if values is None:
-        return None
-    ok = True
-    exclude = cast("tuple[str, ...]", values.get("exclude", ()))
+    checked = read_mapping(value, LINKS_SCHEMA, (), what="`links`", problems=problems)
+    # Go on after a bad key, so every problem of `links:` is reported in one run.
+    ok = checked is not None
     exclude_value = value.get("exclude")
+    exclude = (
+        cast("tuple[str, ...]", checked.get("exclude", ()))
+        if checked is not None
+        else tuple(  # kinds already reported by read_mapping; check the patterns anyway
+            item.value
+            for item in (exclude_value.items if isinstance(exclude_value, YSeq) else ())
+            if isinstance(item, YScalar) and isinstance(item.value, str)
+        )
+    )
     for pattern in exclude:
         try:
             re.compile(pattern)

@@ -82,13 +82,23 @@ def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[
     Returns the value (None for an empty document) and the keys written twice.
     Raises YamlError for malformed YAML, naming where the parser stopped.
     """
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # rejects control characters such as NUL already
+    except yaml.reader.ReaderError as exc:
+        before = text[: exc.position]
+        pos = Pos(first_line + before.count("\n"), exc.position - (before.rfind("\n") + 1) + 1)
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise YamlError(
+            f"YAML syntax: the control character U+{code:04X} is not allowed; remove it", pos
+        ) from None
     try:
         node = loader.get_single_node()
         if node is None:
             return None, ()
         converter = _Converter(loader, first_line)
         return converter.convert(node), tuple(converter.duplicates)
+    except RecursionError:  # PyYAML composes nested lists and mappings recursively
+        raise YamlError("the YAML nests too deeply", Pos(first_line, 1)) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = Pos(mark.line + first_line, mark.column + 1) if mark else Pos(first_line, 1)
@@ -104,6 +114,10 @@ def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[
 MAX_NODES = 20_000
 #: Deepest nesting of lists and mappings accepted (stops recursive aliases).
 MAX_DEPTH = 50
+
+
+#: The only tags a list or mapping may carry (the implicit ones).
+_PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
 class _Converter:
@@ -131,6 +145,13 @@ class _Converter:
             self._depth -= 1
 
     def _convert(self, node: Node) -> YValue:
+        if isinstance(node, SequenceNode | MappingNode) and node.tag not in _PLAIN_TAGS:
+            # A tag on a list or mapping (`!!python/object/apply:os.system [...]`): like
+            # yaml.safe_load, refuse it rather than read the bare list or mapping.
+            raise YamlError(
+                f"YAML syntax: could not determine a constructor for the tag '{node.tag}'",
+                self.pos(node),
+            )
         if isinstance(node, ScalarNode):
             return YScalar(self._loader.construct_object(node, deep=True), self.pos(node))
         if isinstance(node, SequenceNode):

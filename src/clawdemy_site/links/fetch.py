@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import errno
 import socket
 import zlib
 from collections.abc import Mapping
@@ -88,7 +89,7 @@ async def attempt(session: aiohttp.ClientSession, request: Request) -> Outcome:
         first_line = exc.message.splitlines()[0].rstrip(" :") if exc.message else ""
         return Failure("error", f"invalid HTTP reply ({first_line or 'unparsable'})", False)
     except aiohttp.ClientOSError as exc:
-        if isinstance(exc.__cause__, ConnectionResetError) or exc.errno == 104:
+        if isinstance(exc.__cause__, ConnectionResetError) or exc.errno == errno.ECONNRESET:
             return Failure("unreachable", "connection reset by peer", True)
         return Failure("unreachable", f"connection failed: {exc.strerror or exc}", True)
     except aiohttp.InvalidURL as exc:
@@ -101,7 +102,7 @@ async def attempt(session: aiohttp.ClientSession, request: Request) -> Outcome:
 
 async def _exchange(session: aiohttp.ClientSession, request: Request) -> Reply:
     async with session.request(
-        request.method, request.url, headers=request.headers, allow_redirects=False
+        request.method, request.url, headers=request.headers or None, allow_redirects=False
     ) as response:
         found: frozenset[str] = frozenset()
         unchecked: str | None = None

@@ -12,6 +12,7 @@ Teredo, NAT64) are judged as the IPv4 address they carry.
 
 from __future__ import annotations
 
+import functools
 import re
 import socket
 from collections.abc import Iterable
@@ -76,6 +77,7 @@ def block_reason(address: IPAddress, *, allow_private: bool) -> str | None:
     return _private_category(address)
 
 
+@functools.lru_cache(maxsize=4096)  # asked once per request: keep it off the hot path
 def host_block_reason(host: str, *, allow_private: bool) -> str | None:
     """For a URL host that is an IP literal, the reason it is blocked; None for names."""
     address = parse_address(host)

@@ -28,7 +28,7 @@ class GuardedResolver(AbstractResolver):
         verdicts = screen_resolved(
             host, (r["host"] for r in results), allow_private=self._allow_private
         )
-        return results
+        return [r for r, allowed in zip(results, verdicts, strict=True) if allowed]
 
     async def close(self) -> None:
         await self._inner.close()

@@ -89,7 +89,11 @@ class _Context:
 
 def _resolve(ctx: _Context, url: str) -> str | None:
     """The rewritten address of one href/src, or None to leave it as written."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. `http://[::1/`, an unclosed IPv6 address
+        ctx.report(url, f"link `{url}` is not a valid URL")
+        return "#"
     if parts.scheme:
         if parts.scheme.lower() not in SAFE_SCHEMES:
             ctx.report(
@@ -194,7 +198,12 @@ def render_body(
         ],
         output_format="html",
     )
-    html = md.convert(body)
+    try:
+        html = md.convert(body)
+    except RecursionError:  # Python-Markdown recurses on deeply nested lists and emphasis
+        problem = "the body nests lists, quotes or emphasis too deeply to render"
+        ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
+        return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
     for problem in math_problems:
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
