@@ -38,16 +38,17 @@ class RenderedSite:
     diagnostics: tuple[Diagnostic, ...]
 
 
-def link_targets(site: Site, all_lesson_files: frozenset[str] = frozenset()) -> LinkTargets:
+def link_targets(loaded: LoadResult) -> LinkTargets:
+    """Where each lesson file and asset is published, from everything the loader found."""
     pages = {
-        f"{lesson.track}/{lesson.slug}.md": lesson.url
-        for track in site.tracks
-        for lesson in track.lessons
+        path: path.removesuffix(".md") + "/"
+        for path in loaded.lesson_files
+        if path not in loaded.draft_files
     }
     return LinkTargets(
         pages=pages,
-        assets=frozenset(asset.rel for asset in site.assets),
-        drafts=frozenset(all_lesson_files - pages.keys()),
+        assets=frozenset(asset.rel for asset in loaded.assets),
+        drafts=loaded.draft_files,
     )
 
 
@@ -63,22 +64,10 @@ def render_lesson_body(lesson: Lesson, targets: LinkTargets) -> RenderedBody:
     )
 
 
-def _draft_files(content_dir: Path) -> frozenset[str]:
-    return frozenset(
-        path.relative_to(content_dir).as_posix()
-        for path in content_dir.glob("*/*.md")
-        if not path.name.startswith((".", "_"))
-    )
-
-
-def render_bodies(site: Site) -> dict[Lesson, RenderedBody]:
-    """Every published lesson's body, rendered."""
-    targets = link_targets(site, _draft_files(site.content_dir))
-    return {
-        lesson: render_lesson_body(lesson, targets)
-        for track in site.tracks
-        for lesson in track.lessons
-    }
+def render_bodies(loaded: LoadResult) -> dict[Lesson, RenderedBody]:
+    """Every published lesson's body, rendered (also when other files have errors)."""
+    targets = link_targets(loaded)
+    return {lesson: render_lesson_body(lesson, targets) for lesson in loaded.lessons}
 
 
 def render_site(
@@ -86,7 +75,7 @@ def render_site(
 ) -> RenderedSite:
     """Render every page and list every file to copy. Reads only the templates."""
     if bodies is None:
-        bodies = render_bodies(site)
+        bodies = render_bodies(load_site(site.content_dir))
     diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
     html = {(lesson.track, lesson.number): body.html for lesson, body in bodies.items()}
     files: dict[str, bytes] = {}
@@ -116,9 +105,12 @@ def render_site(
     return RenderedSite(files, copies, templates, tuple(sorted(set(diagnostics))))
 
 
-def check_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
-    """Validate only; nothing is rendered or written."""
-    return load_site(content_dir, drafts=drafts)
+def check_content(content_dir: Path, *, drafts: bool = False) -> tuple[Diagnostic, ...]:
+    """Every problem a build would report before rendering pages; nothing is written."""
+    loaded = load_site(content_dir, drafts=drafts)
+    bodies = render_bodies(loaded)
+    found = loaded.diagnostics + tuple(d for body in bodies.values() for d in body.diagnostics)
+    return tuple(sorted(set(found)))
 
 
 @dataclass(frozen=True)
@@ -137,8 +129,10 @@ def fails(diagnostics: tuple[Diagnostic, ...], *, strict: bool) -> bool:
 def build_site(options: BuildOptions) -> BuildResult:
     """Build the site or raise ContentError with every problem; nothing is written on error."""
     loaded = load_site(options.content_dir, drafts=options.drafts)
-    if loaded.site is None or fails(loaded.diagnostics, strict=options.strict):
-        raise ContentError(loaded.diagnostics)
+    bodies = render_bodies(loaded)
+    found = loaded.diagnostics + tuple(d for body in bodies.values() for d in body.diagnostics)
+    if loaded.site is None or fails(found, strict=options.strict):
+        raise ContentError(found, strict=options.strict)
     if not options.templates_dir.is_dir():
         raise ContentError(
             [
@@ -151,10 +145,10 @@ def build_site(options: BuildOptions) -> BuildResult:
                 )
             ]
         )
-    rendered = render_site(loaded.site, options.templates_dir)
+    rendered = render_site(loaded.site, options.templates_dir, bodies)
     diagnostics = tuple(sorted(set(loaded.diagnostics + rendered.diagnostics)))
     if fails(diagnostics, strict=options.strict):
-        raise ContentError(diagnostics)
+        raise ContentError(diagnostics, strict=options.strict)
     try:
         write_site(options.out_dir, rendered.files, rendered.copies)
     except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from clawdemy_site.links.model import LinkResult
 
 DIR = click.Path(file_okay=False, path_type=Path)
+#: A folder that must exist: a missing one is wrong usage (exit 2), said by click.
+EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
 def guard_out(out: Path, content: Path, templates: Path) -> None:
@@ -36,8 +38,10 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
-@click.option("--templates", "templates", type=DIR, default=Path("templates"), show_default=True)
+@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option(
+    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
+)
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -59,18 +63,18 @@ def build(content: Path, templates: Path, out: Path, drafts: bool, strict: bool)
 
 
 @main.command()
-@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(content: Path, drafts: bool, strict: bool) -> None:
     """Validate the content; write nothing."""
-    from clawdemy_site.build import check_site
+    from clawdemy_site.build import check_content
 
-    result = check_site(content, drafts=drafts)
-    if result.errors or (strict and result.diagnostics):
-        raise ContentError(result.diagnostics)
-    if result.diagnostics:
-        click.echo(format_report(result.diagnostics), err=True)
+    diagnostics = check_content(content, drafts=drafts)
+    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+        raise ContentError(diagnostics, strict=strict)
+    if diagnostics:
+        click.echo(format_report(diagnostics), err=True)
     click.echo("content is valid", err=True)
 
 
@@ -78,8 +82,10 @@ FORMATS = ("text", "json", "github", "markdown")
 
 
 @main.command("check-links")
-@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
-@click.option("--templates", "templates", type=DIR, default=Path("templates"), show_default=True)
+@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option(
+    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
+)
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)

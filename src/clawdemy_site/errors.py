@@ -51,6 +51,9 @@ class ClawdemyError(click.ClickException):
 class ContentError(ClawdemyError):
     """The content has errors; the message is the full diagnostic report."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
+    def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
         self.diagnostics = tuple(sorted(set(diagnostics)))
-        super().__init__(format_report(self.diagnostics))
+        report = format_report(self.diagnostics)
+        if strict and not any(d.severity == "error" for d in self.diagnostics):
+            report += " (--strict: warnings fail the run)"
+        super().__init__(report)

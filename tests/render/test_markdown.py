@@ -102,7 +102,7 @@ def test_bad_math_is_an_error_on_its_line() -> None:
     assert "<math" not in rendered.html
     assert "<code>$\\frac{$</code>" in rendered.html
     assert messages(rendered) == [
-        f"{PATH}:12:1: error: cannot convert the math `\\frac{{` to MathML: NoAvailableTokensError"
+        f"{PATH}:12:9: error: cannot convert the math `\\frac{{` to MathML: NoAvailableTokensError"
     ]
 
 
@@ -113,7 +113,7 @@ def test_bad_math_is_an_error_on_its_line() -> None:
         pytest.param("[b](02-b.md#weights)", "../02-b/#weights", id="lesson-with-fragment"),
         pytest.param("[c](../u/01-c.md)", "../../u/01-c/", id="lesson-other-track"),
         pytest.param("[c](/u/01-c.md)", "../../u/01-c/", id="lesson-from-content-root"),
-        pytest.param("[c](../u/01-c/)", "../../u/01-c/", id="lesson-folder"),
+        pytest.param("[u](../u/)", "../../u/", id="track-folder"),
         pytest.param("[img](images/seven.png)", "../images/seven.png", id="asset"),
         pytest.param("[pdf](../files/notes.pdf)", "../../files/notes.pdf", id="asset-elsewhere"),
         pytest.param(
@@ -146,14 +146,14 @@ def test_relative_image_gets_relative_src_and_lazy_loading() -> None:
         ),
         pytest.param(
             "[m](04-missing.md)",
-            "link `04-missing.md` names `t/04-missing.md`, which is not a lesson or a file under"
-            " content/: write the path relative to this lesson file",
+            "link `04-missing.md` names `t/04-missing.md`, which is not a lesson, a track or a"
+            " published file under content/: write the path relative to this lesson file",
             id="missing-lesson",
         ),
         pytest.param(
             "![i](seven.png)",
-            "link `seven.png` names `t/seven.png`, which is not a lesson or a file under"
-            " content/: write the path relative to this lesson file",
+            "link `seven.png` names `t/seven.png`, which is not a lesson, a track or a"
+            " published file under content/: write the path relative to this lesson file",
             id="missing-image",
         ),
         pytest.param(
@@ -190,7 +190,8 @@ def test_relative_image_gets_relative_src_and_lazy_loading() -> None:
 )
 def test_bad_links_are_errors_and_neutralised(markdown: str, message: str) -> None:
     rendered = render(f"Intro.\n\nSee {markdown} now.\n")
-    assert messages(rendered) == [f"{PATH}:12:1: error: {message}"]
+    column = len("See ") + markdown.index("(") + 2  # where the URL itself is written
+    assert messages(rendered) == [f"{PATH}:12:{column}: error: {message}"]
     assert 'href="#"' in rendered.html or 'src="#"' in rendered.html
     assert "javascript:" not in rendered.html.lower()
     assert "data:" not in rendered.html
@@ -223,7 +224,7 @@ def test_h1_is_demoted_with_a_warning_on_its_line() -> None:
     assert '<h2 id="big-heading">Big heading</h2>' in rendered.html
     assert "<h1" not in rendered.html
     assert messages(rendered) == [
-        f"{PATH}:12:1: warning: a `#` heading in the body: the lesson title is the page's only"
+        f"{PATH}:12:3: warning: a `#` heading in the body: the lesson title is the page's only"
         " level-1 heading, so this one is shown as `##`; write `##` instead"
     ]
 

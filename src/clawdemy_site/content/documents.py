@@ -35,7 +35,7 @@ LESSON_SCHEMA = {
     "title": Kind.TEXT,
     "lesson": Kind.WHOLE,
     "summary": Kind.TEXT,
-    "minutes": Kind.WHOLE,
+    "minutes": Kind.POSITIVE,
     "objectives": Kind.TEXT_LIST,
     "draft": Kind.BOOL,
     "references": Kind.ANY,

@@ -21,6 +21,7 @@ class Kind(Enum):
     TEXT = "text"
     URL = "url"
     WHOLE = "whole number"
+    POSITIVE = "whole number, at least 1"
     BOOL = "true or false"
     TEXT_LIST = "list of text"
     ANY = "any value"
@@ -109,8 +110,11 @@ def read_scalar(
     if kind is Kind.BOOL:
         if isinstance(raw, bool):
             return raw
-    elif kind is Kind.WHOLE:
+    elif kind in (Kind.WHOLE, Kind.POSITIVE):
         if isinstance(raw, int) and not isinstance(raw, bool):
+            if kind is Kind.POSITIVE and raw < 1:
+                problems.add(value.pos, f"{label} must be at least 1")
+                return None
             if raw < 0:
                 problems.add(value.pos, f"{label} must not be negative")
                 return None
@@ -139,6 +143,7 @@ def _article(kind: Kind) -> str:
         Kind.TEXT: "text",
         Kind.URL: "a URL",
         Kind.WHOLE: "a whole number",
+        Kind.POSITIVE: "a whole number",
         Kind.BOOL: "true or false",
         Kind.TEXT_LIST: "a list of text",
         Kind.ANY: "a value",
@@ -173,7 +178,14 @@ def read_mapping(
             ok = False
             continue
         values[key.name] = checked
-    missing = [name for name in required if mapping.key(name) is None]
+    # A misspelt key (`ulr`) is reported once, as unknown with its suggestion, not again as missing.
+    suggested = {
+        close[0]
+        for key, _ in mapping.entries
+        if key.name not in schema
+        and (close := difflib.get_close_matches(key.name, list(schema), n=1, cutoff=0.6))
+    }
+    missing = [name for name in required if mapping.key(name) is None and name not in suggested]
     if missing:
         names = ", ".join(f"`{name}`" for name in missing)
         noun = "key" if len(missing) == 1 else "keys"

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clawdemy_site.content.documents import (
+    LESSON_FILE,
     TrackFields,
     parse_lesson,
     parse_site_config,
@@ -29,6 +30,14 @@ class LoadResult:
 
     site: Site | None
     diagnostics: tuple[Diagnostic, ...]
+    #: Every lesson that parsed and is published in this build, even when the site has errors,
+    #: so that their bodies can be checked too and every problem reported in one run.
+    lessons: tuple[Lesson, ...] = ()
+    #: Every lesson file, relative to content/ (`neural-networks/02-x.md`), drafts included.
+    lesson_files: frozenset[str] = frozenset()
+    #: The lesson files left out of this build because they are drafts.
+    draft_files: frozenset[str] = frozenset()
+    assets: tuple[Asset, ...] = ()
 
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
@@ -53,13 +62,21 @@ class _Reader:
     lessons: list[Lesson] = field(default_factory=list)
     tracks: list[tuple[str, str, TrackFields]] = field(default_factory=list)
     assets: list[Asset] = field(default_factory=list)
+    #: Lesson files by content-relative path, whether or not they parsed.
+    lesson_files: set[str] = field(default_factory=set)
 
     def read_text(self, path: Path, problems: Problems) -> str | None:
         try:
-            return path.read_text(encoding="utf-8")
+            data = path.read_bytes()
+            return data.decode("utf-8")
         except UnicodeDecodeError as exc:
+            before = data[: exc.start]
+            line = before.count(b"\n") + 1
+            column = exc.start - (before.rfind(b"\n") + 1) + 1
             problems.add_at(
-                1, 1, f"the file is not UTF-8 text (byte {exc.start}): save it as UTF-8"
+                line,
+                column,
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02X}): save it as UTF-8",
             )
         except OSError as exc:
             problems.add_at(1, 1, f"cannot read the file: {exc.strerror}")
@@ -97,7 +114,9 @@ class _Reader:
                 " (`neural-networks`)",
             )
         fields = None
-        if not track_path.is_file():
+        if track_path.exists() and self.outside(track_path):
+            pass
+        elif not track_path.is_file():
             problems.add_at(
                 1, 1, f"track.yml is missing: track `{slug}` needs a title and a summary"
             )
@@ -119,7 +138,25 @@ class _Reader:
             else:
                 self.asset(entry)
 
+    def outside(self, path: Path) -> bool:
+        """True (and reported) when `path` is a link to something outside content/."""
+        if path.resolve().is_relative_to(self.content_dir):
+            return False
+        self.diagnostics.append(
+            Diagnostic(
+                display_path(path),
+                1,
+                1,
+                "error",
+                "this is a link to a file outside content/: copy the file in instead",
+            )
+        )
+        return True
+
     def lesson(self, path: Path, track: str) -> None:
+        if self.outside(path):
+            return
+        self.lesson_files.add(path.relative_to(self.content_dir).as_posix())
         problems = Problems(display_path(path))
         text = self.read_text(path, problems)
         if text is not None:
@@ -134,15 +171,11 @@ class _Reader:
         if path.suffix in (".md", ".yml", ".yaml"):
             return
         real = path.resolve()
-        if not real.is_relative_to(self.content_dir) or not real.is_file():
+        if self.outside(path):
+            return
+        if not real.is_file():
             self.diagnostics.append(
-                Diagnostic(
-                    display_path(path),
-                    1,
-                    1,
-                    "error",
-                    "this link points outside content/ or to no file: copy the file in instead",
-                )
+                Diagnostic(display_path(path), 1, 1, "error", "this is a link to no file")
             )
             return
         self.assets.append(Asset(real, path.relative_to(self.content_dir).as_posix()))
@@ -164,8 +197,13 @@ def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
     config = reader.site_config()
     reader.walk()
     diagnostics = reader.diagnostics
+    numbered_files = {
+        (track, int(match["number"]))
+        for track, _, stem in (f.removesuffix(".md").partition("/") for f in reader.lesson_files)
+        if (match := LESSON_FILE.match(stem))
+    }
     diagnostics += check_numbering(reader.lessons)
-    diagnostics += check_lesson_refs(reader.lessons, drafts=drafts)
+    diagnostics += check_lesson_refs(reader.lessons, drafts=drafts, files=numbered_files)
     published = [lesson for lesson in reader.lessons if drafts or not lesson.draft]
     tracks = [
         Track(
@@ -180,10 +218,22 @@ def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
         )
         for slug, path, fields in reader.tracks
     ]
-    diagnostics += check_tracks(tracks)
+    with_files = {track for track, _ in numbered_files}
+    diagnostics += check_tracks([track for track in tracks if track.slug not in with_files])
     ordered = tuple(sorted(set(diagnostics)))
-    if config is None or any(d.severity == "error" for d in ordered):
-        return LoadResult(None, ordered)
-    tracks.sort(key=lambda t: (t.position is None, t.position or 0, t.slug))
     assets = tuple(sorted(reader.assets, key=lambda a: a.rel))
-    return LoadResult(Site(config, tuple(tracks), assets, content_dir), ordered)
+    draft_files = frozenset(
+        f"{lesson.track}/{lesson.slug}.md" for lesson in reader.lessons if lesson.draft
+    )
+    site = None
+    if config is not None and not any(d.severity == "error" for d in ordered):
+        tracks.sort(key=lambda t: (t.position is None, t.position or 0, t.slug))
+        site = Site(config, tuple(tracks), assets, content_dir)
+    return LoadResult(
+        site,
+        ordered,
+        lessons=tuple(published),
+        lesson_files=frozenset(reader.lesson_files),
+        draft_files=frozenset() if drafts else draft_files,
+        assets=assets,
+    )

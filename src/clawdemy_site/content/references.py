@@ -24,7 +24,7 @@ FURTHER_STUDY_SCHEMA = {
     "url": Kind.URL,
     "by": Kind.TEXT,
     "publisher": Kind.TEXT,
-    "minutes": Kind.WHOLE,
+    "minutes": Kind.POSITIVE,
     "role": Kind.TEXT,
     "note": Kind.TEXT,
 }
@@ -184,6 +184,14 @@ def _read_companion(value: YValue | None, problems: Problems) -> tuple[bool, Fur
             value.pos, f"`companion` must be one further-study entry, not {describe(value)}"
         )
         return False, None
+    type_value = value.get("type")
+    if isinstance(type_value, YScalar) and type_value.value in ("source", "lesson"):
+        problems.add(
+            type_value.pos,
+            f"a companion is one further-study entry ({', '.join(FURTHER_STUDY_TYPES)}),"
+            f" not a `{type_value.value}`",
+        )
+        return False, None
     kind = _entry_type(value, problems, FURTHER_STUDY_TYPES)
     if kind is None:
         return False, None
@@ -208,7 +216,7 @@ def _read_lesson_ref(item: YMap, track: str, problems: Problems) -> LessonRef | 
         problems.add(
             target.pos,
             "`lesson` must be a lesson number in this track (`3`) or `<track-slug>/<number>`"
-            f" (`neural-networks/3`), not {describe(target)}"
+            f" (`{track}/3`), not {describe(target)}"
             + (f" `{raw}`" if isinstance(raw, str) else ""),
         )
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Sequence, Set
 
 from clawdemy_site.content.models import Lesson, Track
 from clawdemy_site.errors import Diagnostic
@@ -30,17 +30,36 @@ def check_numbering(lessons: Sequence[Lesson]) -> list[Diagnostic]:
     return problems
 
 
-def check_lesson_refs(lessons: Sequence[Lesson], *, drafts: bool) -> list[Diagnostic]:
-    """Every `lesson` entry names an existing lesson, published in this build."""
+def check_lesson_refs(
+    lessons: Sequence[Lesson], *, drafts: bool, files: Set[tuple[str, int]] = frozenset()
+) -> list[Diagnostic]:
+    """Every `lesson` entry names an existing lesson, published in this build.
+
+    `files` holds (track, number) of every lesson file, including those that
+    failed to parse: naming one of them is not a further error.
+    """
     by_key = {(lesson.track, lesson.number): lesson for lesson in lessons}
-    tracks = {lesson.track for lesson in lessons}
+    tracks = {lesson.track for lesson in lessons} | {track for track, _ in files}
     problems: list[Diagnostic] = []
     for lesson in lessons:
         if lesson.draft and not drafts:
             continue
         for ref in lesson.leads_to:
             target = by_key.get((ref.track, ref.number))
+            if target is None and (ref.track, ref.number) in files:
+                continue  # the file exists; its own errors are reported already
             message = None
+            if target is lesson:
+                problems.append(
+                    Diagnostic(
+                        lesson.path,
+                        ref.pos.line,
+                        ref.pos.column,
+                        "warning",
+                        f"this `lesson` entry names lesson {ref.number}, this lesson itself",
+                    )
+                )
+                continue
             if ref.track not in tracks:
                 message = f"`lesson` names track `{ref.track}`, which does not exist"
             elif target is None:

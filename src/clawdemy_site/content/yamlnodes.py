@@ -100,14 +100,48 @@ def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[
     except RecursionError:  # PyYAML composes nested lists and mappings recursively
         raise YamlError("the YAML nests too deeply", Pos(first_line, 1)) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        message, mark = explain_yaml_error(exc)
         pos = Pos(mark.line + first_line, mark.column + 1) if mark else Pos(first_line, 1)
-        problem = exc.problem or exc.context or "malformed YAML"
-        raise YamlError(f"YAML syntax: {problem}", pos) from None
+        raise YamlError(f"YAML syntax: {message}", pos) from None
     except yaml.YAMLError as exc:
         raise YamlError(f"YAML syntax: {exc}", Pos(first_line, 1)) from None
     finally:
         loader.dispose()
+
+
+#: PyYAML's words for common mistakes, and what to do about each.
+_HINTS = (
+    ("found character '\\t'", "a tab character: indent YAML with spaces, never tabs"),
+    (
+        "mapping values are not allowed here",
+        "a `: ` inside a value: put the whole value in quotes ('...')",
+    ),
+    (
+        "expected <block end>",
+        "the indentation does not line up: give keys of one mapping the same indentation",
+    ),
+    ("could not find expected ':'", "a line that is not `key: value`: add the `: ` or quote it"),
+    (
+        "found undefined alias",
+        "`*name` refers to no `&name` anchor: quote the value if the `*` is text",
+    ),
+    ("found unexpected end of stream", "a quote or bracket is opened here but never closed"),
+    ("found unexpected ':'", "a `:` right after another: quote the value"),
+)
+#: Problems best reported where the unclosed thing opened, not where the parser gave up.
+_AT_CONTEXT = ("end of stream", "expected ',' or", "expected ',' or ']'", "expected ',' or '}'")
+
+
+def explain_yaml_error(exc: yaml.MarkedYAMLError) -> tuple[str, yaml.Mark | None]:
+    """A message that says what to change, and the mark it is best reported at."""
+    problem = exc.problem or exc.context or "malformed YAML"
+    mark = exc.problem_mark or exc.context_mark
+    if exc.context_mark is not None and any(key in problem for key in _AT_CONTEXT):
+        mark = exc.context_mark
+    for words, hint in _HINTS:
+        if words in problem:
+            return f"{hint} ({problem})", mark
+    return problem, mark
 
 
 #: Most YAML nodes one document may expand to, aliases included (stops "billion laughs").

@@ -203,7 +203,7 @@ def run_link_check(options: LinkRunOptions, say: Say) -> list[LinkResult]:
     if loaded.site is None:
         raise ContentError(loaded.diagnostics)
     site = loaded.site
-    bodies = render_bodies(site)
+    bodies = render_bodies(loaded)
     results = internal_results(site, bodies, options, say)
     if not options.offline:
         results += external_results(site, external_links(site, bodies), options, say)

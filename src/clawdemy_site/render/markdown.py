@@ -8,10 +8,11 @@ with the line they are written on, for the link checker.
 from __future__ import annotations
 
 import posixpath
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -65,6 +66,27 @@ class RenderedBody:
     internal_links: tuple[InternalBodyLink, ...] = ()
 
 
+#: Raw HTML that the sanitizer removes; the author is told rather than surprised.
+_UNSAFE_HTML = re.compile(
+    r"<\s*(?:script|iframe|style|object|embed|form|frame|frameset|base|meta|link)\b"
+    r"|\bon[a-z]+\s*=|javascript:",
+    re.IGNORECASE,
+)
+
+#: How a link is written around its address, most specific first.
+_LINK_SYNTAX = (
+    ("](", ")"),
+    ("](", " "),
+    ("](", "#"),
+    ("]: ", ""),
+    ("<", ">"),
+    ('="', '"'),
+    ("='", "'"),
+    ("](", ""),
+    ("", ""),
+)
+
+
 @dataclass
 class _Context:
     source: str  # the lesson file, relative to content/
@@ -77,14 +99,23 @@ class _Context:
     internal: list[InternalBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
 
+    def position_of(self, needle: str) -> tuple[int, int]:
+        """File line and column where `needle` is written, preferring link syntax around it."""
+        lines = self.body.splitlines()
+        for before, after in _LINK_SYNTAX:
+            written = f"{before}{needle}{after}"
+            for offset, text in enumerate(lines):
+                index = text.find(written)
+                if index >= 0:
+                    return self.body_line + offset, index + len(before) + 1
+        return self.body_line, 1
+
     def line_of(self, needle: str) -> int:
-        for offset, text in enumerate(self.body.splitlines()):
-            if needle in text:
-                return self.body_line + offset
-        return self.body_line
+        return self.position_of(needle)[0]
 
     def report(self, needle: str, message: str, severity: Severity = "error") -> None:
-        self.problems.append(Diagnostic(self.path, self.line_of(needle), 1, severity, message))
+        line, column = self.position_of(needle)
+        self.problems.append(Diagnostic(self.path, line, column, severity, message))
 
 
 def _resolve(ctx: _Context, url: str) -> str | None:
@@ -108,7 +139,9 @@ def _resolve(ctx: _Context, url: str) -> str | None:
         return "#"
     if not parts.path:
         return None  # `#fragment` on the same page
-    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    fragment = (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment else ""
+    )
     base = "" if parts.path.startswith("/") else posixpath.dirname(ctx.source)
     target = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
     if target.startswith("../") or target == "..":
@@ -121,16 +154,17 @@ def _resolve(ctx: _Context, url: str) -> str | None:
         )
         return "#"
     if target in targets.pages:
-        return relative_url(ctx.page_url, targets.pages[target]) + fragment
+        return quote(relative_url(ctx.page_url, targets.pages[target])) + fragment
     if target in targets.assets:
-        return relative_url(ctx.page_url, target) + fragment
+        return quote(relative_url(ctx.page_url, target)) + fragment
     folder = target.rstrip("/") + "/"
-    if folder in targets.pages.values() or folder == "./":
-        return relative_url(ctx.page_url, "" if folder == "./" else folder) + fragment
+    tracks = {page.split("/", 1)[0] + "/" for page in targets.pages.values()}
+    if folder in tracks or folder == "./":
+        return quote(relative_url(ctx.page_url, "" if folder == "./" else folder)) + fragment
     ctx.report(
         url,
-        f"link `{url}` names `{target}`, which is not a lesson or a file under content/:"
-        " write the path relative to this lesson file",
+        f"link `{url}` names `{target}`, which is not a lesson, a track or a published file"
+        " under content/: write the path relative to this lesson file",
     )
     return "#"
 
@@ -204,6 +238,15 @@ def render_body(
         problem = "the body nests lists, quotes or emphasis too deeply to render"
         ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
+    for block in md.htmlStash.rawHtmlBlocks:
+        unsafe = _UNSAFE_HTML.search(str(block))
+        if unsafe:
+            ctx.report(
+                unsafe.group(0),
+                f"raw HTML `{unsafe.group(0).strip()}` is removed from the page: lessons may not"
+                " carry scripts, frames, styles, forms or event handlers",
+                "warning",
+            )
     for problem in math_problems:
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
