@@ -182,29 +182,27 @@ def test_broken_template_is_a_diagnostic(
     [
         pytest.param(
             ["build", "--content", "missing"],
-            "missing:1:1: error: the content folder does not exist (see --content)\n"
-            "1 error, 0 warnings\n",
+            "Error: Invalid value for '--content': Directory 'missing' does not exist.\n",
             id="content-missing",
         ),
         pytest.param(
             ["build", "--templates", "missing"],
-            "missing:1:1: error: the templates folder does not exist (see --templates)\n"
-            "1 error, 0 warnings\n",
+            "Error: Invalid value for '--templates': Directory 'missing' does not exist.\n",
             id="templates-missing",
         ),
         pytest.param(
             ["check", "--content", "missing"],
-            "missing:1:1: error: the content folder does not exist (see --content)\n"
-            "1 error, 0 warnings\n",
+            "Error: Invalid value for '--content': Directory 'missing' does not exist.\n",
             id="check-content-missing",
         ),
     ],
 )
-def test_missing_folders(
+def test_missing_folders_are_wrong_usage(
     args: list[str], expected: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
     write_site(tmp_path, {})
     result = CliRunner().invoke(main, args, catch_exceptions=False)
-    assert (result.exit_code, result.stdout, result.stderr) == (1, "", expected)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(expected)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]

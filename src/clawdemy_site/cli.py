@@ -149,8 +149,21 @@ def check_links(
         drafts=drafts,
         timeout_given=timeout is not None,
     )
-    results = run_link_check(options, lambda message: click.echo(message, err=True))
+    results = run_link_check(
+        options,
+        lambda message: click.echo(message, err=True),
+        _progress_bar if sys.stderr.isatty() else None,
+    )
+    if sys.stderr.isatty():
+        click.echo("\r\033[K", nl=False, err=True)
     report(results, fmt)
+
+
+def _progress_bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    bar = "#" * filled + "-" * (width - filled)
+    click.echo(f"\r[{bar}] {done}/{total} links checked", nl=False, err=True)
 
 
 def report(results: list[LinkResult], fmt: str) -> None:

@@ -181,7 +181,7 @@ CASES = [
     ),
     pytest.param(
         lesson2("minutes: -5\n"),
-        [f"{LESSON}:5:10: error: `minutes` must not be negative"],
+        [f"{LESSON}:5:10: error: `minutes` must be at least 1"],
         id="minutes-negative",
     ),
     pytest.param(
@@ -270,7 +270,7 @@ CASES = [
         refs("  - type: lesson\n    lesson: three\n"),
         [
             f"{LESSON}:7:13: error: `lesson` must be a lesson number in this track (`3`) or"
-            " `<track-slug>/<number>` (`neural-networks/3`), not text `three`"
+            " `<track-slug>/<number>` (`t/3`), not text `three`"
         ],
         id="lesson-entry-not-a-number",
     ),
@@ -311,12 +311,15 @@ CASES = [
     ),
     pytest.param(
         lesson2("objectives: [one, two\n"),
-        [f"{LESSON}:6:1: error: YAML syntax: expected ',' or ']', but got '<stream end>'"],
+        [f"{LESSON}:5:13: error: YAML syntax: expected ',' or ']', but got '<stream end>'"],
         id="malformed-yaml",
     ),
     pytest.param(
         {"t/02-broken.md": "---\ntitle: Broken: a story\nlesson: 2\nsummary: S\n---\n"},
-        [f"{LESSON}:2:14: error: YAML syntax: mapping values are not allowed here"],
+        [
+            f"{LESSON}:2:14: error: YAML syntax: a `: ` inside a value: put the whole value in"
+            " quotes ('...') (mapping values are not allowed here)"
+        ],
         id="unquoted-colon-in-title",
     ),
     pytest.param(
@@ -329,7 +332,7 @@ CASES = [
     ),
     pytest.param(
         {"t/02-broken.md": b"---\ntitle: caf\xe9\nlesson: 2\nsummary: S\n---\n"},
-        [f"{LESSON}:1:1: error: the file is not UTF-8 text (byte 14): save it as UTF-8"],
+        [f"{LESSON}:2:11: error: the file is not UTF-8 text (byte 0xE9): save it as UTF-8"],
         id="not-utf8",
     ),
     # --- site.yml -------------------------------------------------------------------------------
@@ -424,8 +427,8 @@ CASES = [
     pytest.param(
         refs(SOURCE + "    companion: {type: lesson, lesson: 1}\n"),
         [
-            f"{LESSON}:11:23: error: unknown reference type `lesson`"
-            f" (one of: {FURTHER_TYPES})"
+            f"{LESSON}:11:23: error: a companion is one further-study entry"
+            f" ({FURTHER_TYPES}), not a `lesson`"
         ],
         id="companion-of-type-lesson",
     ),
@@ -601,7 +604,7 @@ BROKEN_REPORT = f"""\
 content/site.yml:3:11: error: `language` must be a BCP 47 tag such as `en` or `pt-BR`, not `English`
 content/t/02-broken.md:5:10: error: `minutes` must be a whole number, not text
 content/t/02-broken.md:7:11: error: unknown reference type `vidoe`; did you mean `video`? (one of: {TYPES})
-content/t/03-worse.md:5:1: error: YAML syntax: expected ',' or ']', but got '<stream end>'
+content/t/03-worse.md:4:10: error: YAML syntax: expected ',' or ']', but got '<stream end>'
 content/u/01-other.md:8:10: error: `url` must be an absolute http or https URL; `ftp://b.example/` uses the `ftp:` scheme
 content/u/track.yml:1:1: error: track.yml is missing the required key `summary`
 6 errors, 0 warnings"""

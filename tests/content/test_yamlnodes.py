@@ -85,26 +85,36 @@ def test_duplicate_keys_in_nested_mappings() -> None:
         pytest.param(
             "title: [unclosed\n",
             "YAML syntax: expected ',' or ']', but got '<stream end>'",
-            Pos(3, 1),
+            Pos(2, 8),  # where the list opened, not where the parser gave up
             id="unclosed-flow-list",
         ),
         pytest.param(
             "title: a: b\n",
-            "YAML syntax: mapping values are not allowed here",
+            "YAML syntax: a `: ` inside a value: put the whole value in quotes ('...')"
+            " (mapping values are not allowed here)",
             Pos(2, 9),
             id="colon-in-plain-value",
         ),
         pytest.param(
             "title: A\n\tlesson: 1\n",
-            "YAML syntax: found character '\\t' that cannot start any token",
+            "YAML syntax: a tab character: indent YAML with spaces, never tabs"
+            " (found character '\\t' that cannot start any token)",
             Pos(3, 1),
             id="tab-indent",
         ),
         pytest.param(
             "title: *nowhere\n",
-            "YAML syntax: found undefined alias 'nowhere'",
+            "YAML syntax: `*name` refers to no `&name` anchor: quote the value if the `*` is"
+            " text (found undefined alias 'nowhere')",
             Pos(2, 8),
             id="undefined-alias",
+        ),
+        pytest.param(
+            'title: "open\nlesson: 1\n',
+            "YAML syntax: a quote or bracket is opened here but never closed"
+            " (found unexpected end of stream)",
+            Pos(2, 8),
+            id="unclosed-quote",
         ),
         pytest.param(
             "title: A\x00\n",

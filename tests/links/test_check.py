@@ -85,7 +85,7 @@ CASES = {
     ),
     "503-forever": Case(
         lambda: status(503),
-        ("broken", 503, "503 Service Unavailable (3 attempts)"),
+        ("unreachable", 503, "503 Service Unavailable (3 attempts)"),
         ["HEAD"] * 3,
         {"retries": 2},
     ),
@@ -203,7 +203,7 @@ def test_backoff_grows_exponentially(server: LoopbackServer) -> None:
     result = check(url, retries=2, backoff_base=0.1)
     elapsed = time.monotonic() - started
 
-    assert outcome(result) == ("broken", 500, "500 Internal Server Error (3 attempts)")
+    assert outcome(result) == ("unreachable", 500, "500 Internal Server Error (3 attempts)")
     assert 0.1 + 0.2 <= elapsed < 0.1 + 0.2 + 2 * 0.1 + 0.5  # plus at most base of jitter each
 
 

@@ -14,17 +14,21 @@ LINKS_SCHEMA = {
     "accept": Kind.ANY,
     "timeout": Kind.ANY,
     "max_age": Kind.ANY,
+    "flaky_runs": Kind.POSITIVE,
+    "flaky_hours": Kind.ANY,
     "hosts": Kind.ANY,
 }
 HOST_SCHEMA = {"concurrency": Kind.WHOLE, "headers": Kind.ANY}
 
 
-def _positive_number(value: YValue, name: str, problems: Problems) -> float | None:
+def _positive_number(
+    value: YValue, name: str, problems: Problems, *, unit: str = "seconds"
+) -> float | None:
     raw = value.value if isinstance(value, YScalar) else None
     if isinstance(raw, int | float) and not isinstance(raw, bool) and raw > 0:
         return float(raw)
     problems.add(
-        value.pos, f"`links.{name}` must be a positive number of seconds, not {describe(value)}"
+        value.pos, f"`links.{name}` must be a positive number of {unit}, not {describe(value)}"
     )
     return None
 
@@ -77,11 +81,22 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
     if (age_value := value.get("max_age")) is not None:
         max_age = _positive_number(age_value, "max_age", problems)
         ok = ok and max_age is not None
+    flaky_seconds = None
+    if (hours_value := value.get("flaky_hours")) is not None:
+        hours = _positive_number(hours_value, "flaky_hours", problems, unit="hours")
+        flaky_seconds = hours * 3600 if hours is not None else None
+        ok = ok and hours is not None
     hosts = _read_hosts(value.get("hosts"), problems)
-    if not ok or hosts is None:
+    if not ok or hosts is None or checked is None:
         return None
     return LinksConfig(
-        exclude=exclude, accept=tuple(accept), timeout=timeout, max_age=max_age, hosts=hosts
+        exclude=exclude,
+        accept=tuple(accept),
+        timeout=timeout,
+        max_age=max_age,
+        hosts=hosts,
+        flaky_runs=cast("int | None", checked.get("flaky_runs")),
+        flaky_seconds=flaky_seconds,
     )
 
 

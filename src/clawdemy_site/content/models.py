@@ -139,6 +139,10 @@ class LinksConfig:
     accept: tuple[int, ...] = ()
     timeout: float | None = None
     max_age: float | None = None
+    #: Failing runs in a row before a link that used to work stops being excused as flaky...
+    flaky_runs: int | None = None
+    #: ... provided they span at least this many seconds.
+    flaky_seconds: float | None = None
     hosts: tuple[tuple[str, int | None, tuple[tuple[str, str], ...]], ...] = ()
 
 

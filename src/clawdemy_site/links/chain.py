@@ -15,6 +15,9 @@ Choices made here:
 - Redirects (301, 302, 303, 307, 308 with a Location) are followed up to `max_redirects`; the
   method is kept on every hop, and a Location's own fragment is ignored. A code listed in
   `accept` is `ok` as it is, even a 3xx.
+- A 5xx that outlasts the retries is `unreachable` (with its code), not `broken`: `broken` is
+  for 4xx and missing fragments, which fail a run at once, while a server's bad minute must be
+  excusable as flaky by the link history.
 """
 
 from __future__ import annotations
@@ -151,7 +154,13 @@ def _conclude(
     if is_retryable_code(code) and reply.retry_after is not None and reply.retry_after > cap:
         detail = f"{phrase}, Retry-After {reply.retry_after:g} s exceeds the {cap:g} s cap"
         return PageOutcome("rate_limited", code, final_url, detail)
-    status: Status = "rate_limited" if code == 429 else "broken"
+    status: Status = "broken"
+    if code == 429:
+        status = "rate_limited"
+    elif code >= 500:
+        # The server could not serve the page just now: like a refused connection, this is
+        # `unreachable`, which the link history may excuse as flaky; 4xx is `broken`.
+        status = "unreachable"
     return PageOutcome(status, code, final_url, _tries(phrase, attempts))
 
 

@@ -21,6 +21,7 @@ from clawdemy_site.content.load import load_site
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import ContentError
 from clawdemy_site.links.extract import external_links
+from clawdemy_site.links.flaky import FlakyPolicy
 from clawdemy_site.links.internal import LinkOrigin, judge_internal, scan_built_site
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
 from clawdemy_site.outguard import BUILD_MARKER
@@ -28,6 +29,8 @@ from clawdemy_site.render.markdown import RenderedBody
 from clawdemy_site.write import write_site
 
 Say = Callable[[str], None]
+#: Told (links done, links in all) as external links are checked.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
@@ -146,8 +149,21 @@ def internal_results(
     return judge_internal(pages, files, origins=origins, locate=locate, base_path=base_path)
 
 
+def flaky_policy(site: Site) -> FlakyPolicy:
+    config = site.config.links
+    default = FlakyPolicy()
+    return FlakyPolicy(
+        min_failed_runs=config.flaky_runs or default.min_failed_runs,
+        min_span_seconds=config.flaky_seconds or default.min_span_seconds,
+    )
+
+
 def external_results(
-    site: Site, links: tuple[ExternalLink, ...], options: LinkRunOptions, say: Say
+    site: Site,
+    links: tuple[ExternalLink, ...],
+    options: LinkRunOptions,
+    say: Say,
+    progress: Progress | None = None,
 ) -> list[LinkResult]:
     from clawdemy_site.links.cache import DEFAULT_MAX_AGE, CacheError, LinkHistory, new_run_id
 
@@ -170,11 +186,12 @@ def external_results(
         to_check = [link for link in links if link.url not in cached]
         if cached:
             say(f"{len(cached)} links reused from the cache; checking {len(to_check)}")
-        checked = _fetch(to_check, check, say) if to_check else []
+        checked = _fetch(to_check, check, progress) if to_check else []
         if history is not None:
             try:
-                checked = history.apply_flaky_policy(checked, now=now)
+                checked = history.apply_flaky_policy(checked, now=now, policy=flaky_policy(site))
                 history.record(checked, run_id=new_run_id(), now=now)
+                history.prune(now=now)
             except CacheError as exc:
                 say(f"warning: {exc}")
         return [*cached.values(), *checked]
@@ -183,21 +200,25 @@ def external_results(
             history.close()
 
 
-def _fetch(links: list[ExternalLink], check: CheckOptions, say: Say) -> list[LinkResult]:
+def _fetch(
+    links: list[ExternalLink], check: CheckOptions, progress: Progress | None
+) -> list[LinkResult]:
     from clawdemy_site.links.check import run_checks
 
     done = 0
 
-    def progress(_result: LinkResult) -> None:
+    def step(_result: LinkResult) -> None:
         nonlocal done
         done += 1
-        if done % 25 == 0 or done == len(links):
-            say(f"checked {done}/{len(links)} links")
+        if progress is not None:
+            progress(done, len(links))
 
-    return run_checks(links, check, progress)
+    return run_checks(links, check, step)
 
 
-def run_link_check(options: LinkRunOptions, say: Say) -> list[LinkResult]:
+def run_link_check(
+    options: LinkRunOptions, say: Say, progress: Progress | None = None
+) -> list[LinkResult]:
     """Every result of this run: internal links, then external ones (unless offline)."""
     loaded = load_site(options.content_dir, drafts=options.drafts)
     if loaded.site is None:
@@ -206,5 +227,6 @@ def run_link_check(options: LinkRunOptions, say: Say) -> list[LinkResult]:
     bodies = render_bodies(loaded)
     results = internal_results(site, bodies, options, say)
     if not options.offline:
-        results += external_results(site, external_links(site, bodies), options, say)
+        links = external_links(site, bodies)
+        results += external_results(site, links, options, say, progress)
     return sorted(results, key=lambda result: (result.url, result.sources))

@@ -18,7 +18,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.codehilite import CodeHiliteExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.toc import TocExtension
+from markdown.extensions.toc import TocExtension, slugify
 from markdown.treeprocessors import Treeprocessor
 
 from clawdemy_site.errors import Diagnostic, Severity
@@ -64,6 +64,18 @@ class RenderedBody:
     external_links: tuple[BodyLink, ...]
     diagnostics: tuple[Diagnostic, ...]
     internal_links: tuple[InternalBodyLink, ...] = ()
+
+
+#: Ids the page templates use; a body heading never takes one of them.
+TEMPLATE_IDS = frozenset(
+    {"content", "objectives-heading", "source-heading", "further-heading", "leads-heading"}
+)
+
+
+def heading_id(text: str, separator: str) -> str:
+    """A heading's id: Python-Markdown's slug, kept clear of the templates' own ids."""
+    slug = str(slugify(text, separator)) or "section"
+    return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
 
 
 #: Raw HTML that the sanitizer removes; the author is told rather than surprised.
@@ -226,7 +238,7 @@ def render_body(
             "abbr",
             CodeHiliteExtension(css_class="codehilite", guess_lang=False),
             FootnoteExtension(UNIQUE_IDS=False),
-            TocExtension(permalink=False, toc_depth="2-4"),
+            TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
             MathExtension(math_problems),
             _LinkExtension(ctx),
         ],
