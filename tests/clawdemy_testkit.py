@@ -16,7 +16,9 @@ SITE_YML = "title: Test site\nbase_url: https://test.example/\nlanguage: en\n"
 TRACK_YML = "title: Basics\nsummary: The basics.\n"
 
 
-def lesson_text(number: int = 1, extra: str = "", *, title: str = "A lesson", body: str = "") -> str:
+def lesson_text(
+    number: int = 1, extra: str = "", *, title: str = "A lesson", body: str = ""
+) -> str:
     """A valid lesson file; `extra` is added to the front matter (whole lines)."""
     return (
         f"---\ntitle: {title}\nlesson: {number}\nsummary: One line.\n{extra}---\n"

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
-from clawdemy_testkit import lesson_text, write_site
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
 BROKEN = sorted(path.name for path in SITES.glob("broken-*"))
@@ -46,9 +46,7 @@ def test_broken_site_report(
 
 
 @pytest.mark.parametrize("name", BROKEN)
-def test_check_reports_the_same_as_build(
-    name: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_check_reports_the_same_as_build(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     site = SITES / name
     monkeypatch.chdir(site)
     result = CliRunner().invoke(main, ["check"], catch_exceptions=False)
@@ -76,14 +74,18 @@ HOSTILE: dict[str, dict[str, str | bytes | None]] = {
     "track-yml-a-list": {"t/track.yml": "- title: T\n"},
     "front-matter-a-number": {"t/02-x.md": "---\n42\n---\n"},
     "lesson-empty-file": {"t/02-x.md": ""},
-    "lesson-a-date-title": {"t/02-x.md": lesson_text(2).replace("title: A lesson", "title: 2024-01-01")},
+    "lesson-a-date-title": {
+        "t/02-x.md": lesson_text(2).replace("title: A lesson", "title: 2024-01-01")
+    },
     "link-unclosed-ipv6": {"t/02-x.md": lesson_text(2, body="[x](http://[::1/)")},
     "link-percent-garbage": {"t/02-x.md": lesson_text(2, body="[x](%zz%.md) [y](..%2F..%2Fx)")},
     "markdown-nested-lists": {"t/02-x.md": lesson_text(2, body="- " * 600 + "x")},
     "markdown-nested-emphasis": {"t/02-x.md": lesson_text(2, body="*" * 5000 + "x" + "*" * 5000)},
     "math-unbalanced": {"t/02-x.md": lesson_text(2, body="$$" + "{" * 2000 + "$$")},
     "reference-entry-null": {"t/02-x.md": lesson_text(2, "references:\n  -\n")},
-    "minutes-huge": {"t/02-x.md": lesson_text(2, "minutes: 99999999999999999999999999\ntitle: x\n")},
+    "minutes-huge": {
+        "t/02-x.md": lesson_text(2, "minutes: 99999999999999999999999999\ntitle: x\n")
+    },
 }
 
 

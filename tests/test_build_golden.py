@@ -38,7 +38,9 @@ def first_difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> st
                 after = actual[name].decode().splitlines()
             except UnicodeDecodeError:
                 return f"{name}: binary content differs"
-            diff = difflib.unified_diff(before, after, f"golden/{name}", f"build/{name}", lineterm="")
+            diff = difflib.unified_diff(
+                before, after, f"golden/{name}", f"build/{name}", lineterm=""
+            )
             return "\n".join(list(diff)[:60])
     return "no difference"
 
@@ -83,7 +85,9 @@ def test_draft_is_absent_without_drafts(
     assert b"03-subtracting" not in built["sitemap.xml"]
 
 
-def test_draft_is_present_with_drafts(small_site: Path, templates_dir: Path, tmp_path: Path) -> None:
+def test_draft_is_present_with_drafts(
+    small_site: Path, templates_dir: Path, tmp_path: Path
+) -> None:
     built = build(small_site, templates_dir, tmp_path / "out", drafts=True)
     assert DRAFT_PAGE in built
     assert "basics/03-subtracting/references/index.html" in built
@@ -92,7 +96,9 @@ def test_draft_is_present_with_drafts(small_site: Path, templates_dir: Path, tmp
     assert "<strong>Draft</strong>" in page
     # The draft follows lesson 2 in the pager and the track page.
     assert '<a rel="prev" href="../02-adding/"><span>Previous: lesson 2</span>' in page
-    assert '<a rel="next" href="../03-subtracting/">' in built["basics/02-adding/index.html"].decode()
+    assert (
+        '<a rel="next" href="../03-subtracting/">' in built["basics/02-adding/index.html"].decode()
+    )
     assert "Subtracting (draft)</a>" in built["basics/index.html"].decode()
     assert b"https://small.example/course/basics/03-subtracting/" in built["sitemap.xml"]
 

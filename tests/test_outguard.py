@@ -10,11 +10,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from clawdemy_testkit import write_site
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
 from clawdemy_site.outguard import BUILD_MARKER, refuse_out_dir
-from clawdemy_testkit import write_site
 
 
 @pytest.fixture
@@ -126,8 +126,11 @@ def tree(root: Path) -> dict[str, bytes]:
         pytest.param("content/t", "`content/t` is inside the content folder", id="inside-content"),
         pytest.param("templates", "`templates` is the templates folder", id="templates"),
         pytest.param(".", "`.` is the project root", id="project-root"),
-        pytest.param("notes", "`notes` is a folder that is not empty and was not made by clawdemy"
-                     " build", id="non-empty-folder"),
+        pytest.param(
+            "notes",
+            "`notes` is a folder that is not empty and was not made by clawdemy build",
+            id="non-empty-folder",
+        ),
     ],
 )
 def test_cli_refuses_out_and_writes_nothing(

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from clawdemy_testkit import write_site as write_content
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
 from clawdemy_site.outguard import BUILD_MARKER
 from clawdemy_site.write import UnsafePath, write_site
-from clawdemy_testkit import write_site as write_content
 
 
 def tree(root: Path) -> dict[str, bytes]:

@@ -7,9 +7,11 @@ read `content/...` exactly as a user in the project folder sees them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from clawdemy_testkit import SITE_YML, lesson_text, write_site
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
@@ -17,8 +19,9 @@ from clawdemy_site.content.documents import parse_lesson
 from clawdemy_site.content.fields import Problems
 from clawdemy_site.content.load import load_site
 from clawdemy_site.errors import format_report
-from clawdemy_testkit import SITE_YML, lesson_text, write_site
 
+Files = dict[str, str | bytes | None]
+Diagnose = Callable[..., list[str]]
 TYPES = "source, video, book, article, paper, interactive, course, tool, lesson"
 FURTHER_TYPES = "video, book, article, paper, interactive, course, tool"
 LESSON = "content/t/02-broken.md"
@@ -44,7 +47,7 @@ SOURCE = (
 
 
 @pytest.fixture
-def diagnose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+def diagnose(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Diagnose:
     """diagnose(files, drafts=False) -> every diagnostic line, in the order a user reads them."""
     monkeypatch.chdir(tmp_path)
 
@@ -80,13 +83,24 @@ CASES = [
         id="unknown-key-did-you-mean-url",
     ),
     pytest.param(
+        refs("  - type: video\n    title: V\n    link: https://v.example/\n    note: N\n"),
+        [
+            f"{LESSON}:6:5: error: a `video` entry is missing the required key `url`",
+            f"{LESSON}:8:5: error: unknown key `link` in a `video` entry",
+        ],
+        id="unknown-key-no-close-match",
+    ),
+    pytest.param(
         refs("  - type: book\n    by: Someone\n"),
         [f"{LESSON}:6:5: error: a `book` entry is missing the required keys `title`, `url`"],
         id="entry-missing-required-keys",
     ),
     pytest.param(
         refs("  - type: source\n    title: S\n    url: https://s.example/\n"),
-        [f"{LESSON}:6:5: error: a `source` entry is missing the required keys `creator`, `license`"],
+        [
+            f"{LESSON}:6:5: error: a `source` entry is missing the required keys"
+            " `creator`, `license`"
+        ],
         id="source-missing-required-keys",
     ),
     pytest.param(
@@ -183,6 +197,11 @@ CASES = [
         lesson2("minutes: -5\n"),
         [f"{LESSON}:5:10: error: `minutes` must be at least 1"],
         id="minutes-negative",
+    ),
+    pytest.param(
+        lesson2("minutes: 0\n"),
+        [f"{LESSON}:5:10: error: `minutes` must be at least 1"],
+        id="minutes-zero",
     ),
     pytest.param(
         lesson2("minutes: 7.5\n"),
@@ -338,12 +357,18 @@ CASES = [
     # --- site.yml -------------------------------------------------------------------------------
     pytest.param(
         {"site.yml": None},
-        ["content/site.yml:1:1: error: site.yml is missing: a site needs title, base_url and language"],
+        [
+            "content/site.yml:1:1: error: site.yml is missing: a site needs title, base_url"
+            " and language"
+        ],
         id="site-yml-missing",
     ),
     pytest.param(
         {"site.yml": "title: T\n"},
-        ["content/site.yml:1:1: error: site.yml is missing the required keys `base_url`, `language`"],
+        [
+            "content/site.yml:1:1: error: site.yml is missing the required keys `base_url`,"
+            " `language`"
+        ],
         id="site-yml-missing-keys",
     ),
     pytest.param(
@@ -447,10 +472,7 @@ CASES = [
             SOURCE + "    companion:\n      type: video\n      title: V\n"
             "      url: https://v.example/\n      minuts: 20\n      note: N\n"
         ),
-        [
-            f"{LESSON}:15:7: error: unknown key `minuts` in a `video` entry;"
-            " did you mean `minutes`?"
-        ],
+        [f"{LESSON}:15:7: error: unknown key `minuts` in a `video` entry; did you mean `minutes`?"],
         id="companion-unknown-key",
     ),
     # --- contributors ---------------------------------------------------------------------------
@@ -520,11 +542,11 @@ CASES = [
 
 
 @pytest.mark.parametrize(("files", "expected"), CASES)
-def test_diagnostics(diagnose, files: dict[str, str | bytes | None], expected: list[str]) -> None:  # type: ignore[no-untyped-def]
+def test_diagnostics(diagnose: Diagnose, files: Files, expected: list[str]) -> None:
     assert diagnose(files) == expected
 
 
-def test_lesson_entry_naming_a_draft_is_fine_with_drafts(diagnose) -> None:  # type: ignore[no-untyped-def]
+def test_lesson_entry_naming_a_draft_is_fine_with_drafts(diagnose: Diagnose) -> None:
     files = {
         **refs("  - type: lesson\n    lesson: 3\n    note: Next.\n"),
         "t/03-draft.md": lesson_text(3, "draft: true\n", title="Draft"),
@@ -542,7 +564,7 @@ def test_draft_is_left_out_without_drafts(tmp_path: Path, monkeypatch: pytest.Mo
     assert [lesson.number for lesson in with_drafts.site.tracks[0].lessons] == [1, 2]
 
 
-def test_a_long_body_without_minutes_is_warned_about(diagnose) -> None:  # type: ignore[no-untyped-def]
+def test_a_long_body_without_minutes_is_warned_about(diagnose: Diagnose) -> None:
     body = "word " * 1200
     files = {"t/02-long.md": lesson_text(2, title="Long", body=body)}
     assert diagnose(files) == [
@@ -581,7 +603,9 @@ def test_parse_lesson_reads_every_field() -> None:
         ("One.", "Two."),
     )
     assert (lesson.url, lesson.references_url) == ("t/03-three/", "t/03-three/references/")
-    assert [(ref.track, ref.number, ref.note) for ref in lesson.leads_to] == [("other", 1, "Go on.")]
+    assert [(ref.track, ref.number, ref.note) for ref in lesson.leads_to] == [
+        ("other", 1, "Go on.")
+    ]
     assert (lesson.body, lesson.body_line) == ("Body text.\n", 14)
 
 
@@ -600,14 +624,21 @@ BROKEN_SITE: dict[str, str | bytes | None] = {
         1, "references:\n  - type: book\n    title: B\n    url: ftp://b.example/\n"
     ),
 }
-BROKEN_REPORT = f"""\
-content/site.yml:3:11: error: `language` must be a BCP 47 tag such as `en` or `pt-BR`, not `English`
-content/t/02-broken.md:5:10: error: `minutes` must be a whole number, not text
-content/t/02-broken.md:7:11: error: unknown reference type `vidoe`; did you mean `video`? (one of: {TYPES})
-content/t/03-worse.md:4:10: error: YAML syntax: expected ',' or ']', but got '<stream end>'
-content/u/01-other.md:8:10: error: `url` must be an absolute http or https URL; `ftp://b.example/` uses the `ftp:` scheme
-content/u/track.yml:1:1: error: track.yml is missing the required key `summary`
-6 errors, 0 warnings"""
+BROKEN_REPORT = "\n".join(
+    [
+        "content/site.yml:3:11: error: `language` must be a BCP 47 tag such as `en` or `pt-BR`,"
+        " not `English`",
+        "content/t/02-broken.md:5:10: error: `minutes` must be a whole number, not text",
+        "content/t/02-broken.md:7:11: error: unknown reference type `vidoe`; did you mean"
+        f" `video`? (one of: {TYPES})",
+        "content/t/03-worse.md:4:10: error: YAML syntax: expected ',' or ']', but got"
+        " '<stream end>'",
+        "content/u/01-other.md:8:10: error: `url` must be an absolute http or https URL;"
+        " `ftp://b.example/` uses the `ftp:` scheme",
+        "content/u/track.yml:1:1: error: track.yml is missing the required key `summary`",
+        "6 errors, 0 warnings",
+    ]
+)
 
 
 def test_every_problem_is_gathered_sorted_and_counted(

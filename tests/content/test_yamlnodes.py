@@ -33,7 +33,8 @@ def test_positions_are_one_based_and_offset_by_first_line() -> None:
     assert duplicates == ()
     assert isinstance(value, YMap)
     assert value.pos == Pos(2, 1)
-    assert value.key("title") is not None and value.key("title").pos == Pos(2, 1)
+    title_key = value.key("title")
+    assert title_key is not None and title_key.pos == Pos(2, 1)
     assert value.get("title") == YScalar("A lesson", Pos(2, 8))
     assert value.get("lesson") == YScalar(2, Pos(3, 9))
     objectives = value.get("objectives")
@@ -74,7 +75,9 @@ def test_duplicate_keys_are_reported_and_the_first_kept() -> None:
 
 
 def test_duplicate_keys_in_nested_mappings() -> None:
-    text = "references:\n  - type: video\n    url: https://a.example/\n    url: https://b.example/\n"
+    text = (
+        "references:\n  - type: video\n    url: https://a.example/\n    url: https://b.example/\n"
+    )
     _, duplicates = parse_yaml(text, first_line=2)
     assert duplicates == (DuplicateKey("url", Pos(5, 5), Pos(4, 5)),)
 
@@ -199,7 +202,10 @@ def test_deep_nesting_without_aliases_is_refused(depth: int, message: str, pos: 
 def test_unsafe_tags_are_refused(text: str, tag: str, pos: Pos) -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml(text, first_line=2)
-    assert caught.value.message == f"YAML syntax: could not determine a constructor for the tag '{tag}'"
+    assert (
+        caught.value.message
+        == f"YAML syntax: could not determine a constructor for the tag '{tag}'"
+    )
     assert caught.value.pos == pos
 
 

@@ -78,7 +78,7 @@ CASES = {
         lambda: status(410), ("broken", 410, "410 Gone"), ["HEAD"], {"retries": 2}
     ),
     "accepted-code": Case(lambda: status(403), ("ok", 403, ""), ["HEAD"], {"accept": {403}}),
-    "unknown-code": Case(lambda: status(599), ("broken", 599, "HTTP 599"), ["HEAD"]),
+    "unknown-code": Case(lambda: status(599), ("unreachable", 599, "HTTP 599"), ["HEAD"]),
     "redirect-without-location": Case(lambda: status(302), ("broken", 302, "302 Found"), ["HEAD"]),
     "503-then-200": Case(
         lambda: sequence(status(503), status(200)), ("ok", 200, ""), ["HEAD"] * 2, {"retries": 2}

@@ -116,9 +116,7 @@ def test_bad_math_is_an_error_on_its_line() -> None:
         pytest.param("[u](../u/)", "../../u/", id="track-folder"),
         pytest.param("[img](images/seven.png)", "../images/seven.png", id="asset"),
         pytest.param("[pdf](../files/notes.pdf)", "../../files/notes.pdf", id="asset-elsewhere"),
-        pytest.param(
-            "[p](images/seven%2Epng)", "../images/seven.png", id="percent-encoded-asset"
-        ),
+        pytest.param("[p](images/seven%2Epng)", "../images/seven.png", id="percent-encoded-asset"),
         pytest.param("[f](#section)", "#section", id="fragment-only"),
         pytest.param("[home](../)", "../../", id="content-root-is-site-root"),
         pytest.param("[e](https://e.example/a?b=1#c)", "https://e.example/a?b=1#c", id="external"),
@@ -197,21 +195,48 @@ def test_bad_links_are_errors_and_neutralised(markdown: str, message: str) -> No
     assert "data:" not in rendered.html
 
 
+REMOVED = (
+    "is removed from the page: lessons may not carry scripts, frames, styles, forms or"
+    " event handlers"
+)
+
+
 @pytest.mark.parametrize(
-    ("markup", "forbidden"),
+    ("markup", "forbidden", "warning"),
     [
-        pytest.param("<script>alert(1)</script>", "<script", id="script"),
-        pytest.param('<img src="x.png" onerror="alert(1)">', "onerror", id="onerror"),
-        pytest.param('<a href="javascript:alert(1)">x</a>', "javascript:", id="raw-javascript-href"),
-        pytest.param('<p style="position:fixed">x</p>', "position", id="style"),
-        pytest.param("<iframe src='https://e.example/'></iframe>", "<iframe", id="iframe"),
-        pytest.param("<!-- secret -->", "secret", id="comment"),
+        pytest.param(
+            "<script>alert(1)</script>",
+            "<script",
+            f"{PATH}:12:1: warning: raw HTML `<script` {REMOVED}",
+            id="script",
+        ),
+        pytest.param(
+            '<img src="x.png" onerror="alert(1)">',
+            "onerror",
+            f"{PATH}:12:18: warning: raw HTML `onerror=` {REMOVED}",
+            id="onerror",
+        ),
+        pytest.param(
+            '<a href="javascript:alert(1)">x</a>',
+            "javascript:",
+            f"{PATH}:12:10: warning: raw HTML `javascript:` {REMOVED}",
+            id="raw-javascript-href",
+        ),
+        pytest.param(
+            "<iframe src='https://e.example/'></iframe>",
+            "<iframe",
+            f"{PATH}:12:1: warning: raw HTML `<iframe` {REMOVED}",
+            id="iframe",
+        ),
+        pytest.param('<p style="position:fixed">x</p>', "position", None, id="style"),
+        pytest.param("<!-- secret -->", "secret", None, id="comment"),
     ],
 )
-def test_raw_html_is_sanitized(markup: str, forbidden: str) -> None:
-    html = render(f"Before.\n\n{markup}\n\nAfter.\n").html
-    assert forbidden not in html.lower()
-    assert "<p>Before.</p>" in html and "<p>After.</p>" in html
+def test_raw_html_is_sanitized(markup: str, forbidden: str, warning: str | None) -> None:
+    rendered = render(f"Before.\n\n{markup}\n\nAfter.\n")
+    assert forbidden not in rendered.html.lower()
+    assert "<p>Before.</p>" in rendered.html and "<p>After.</p>" in rendered.html
+    assert messages(rendered) == ([warning] if warning else [])
 
 
 def test_harmless_raw_html_is_kept() -> None:

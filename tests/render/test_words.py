@@ -40,7 +40,11 @@ def test_minutes_sentence(minutes: int, sentence: str) -> None:
         pytest.param(1000, "one thousand", id="1000"),
         pytest.param(1005, "one thousand and five", id="1005"),
         pytest.param(2345, "two thousand three hundred and forty-five", id="2345"),
-        pytest.param(999_999, "nine hundred and ninety-nine thousand nine hundred and ninety-nine", id="999999"),
+        pytest.param(
+            999_999,
+            "nine hundred and ninety-nine thousand nine hundred and ninety-nine",
+            id="999999",
+        ),
         pytest.param(1_000_000, "1000000", id="too-large-stays-digits"),
         pytest.param(-3, "-3", id="negative-stays-digits"),
     ],

@@ -169,6 +169,16 @@ class _Reader:
 
     def asset(self, path: Path) -> None:
         if path.suffix in (".md", ".yml", ".yaml"):
+            self.diagnostics.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "warning",
+                    f"`{path.name}` is not published: lessons are `.md` files directly in a"
+                    " track folder, and `.md` and `.yml` files are never copied as assets",
+                )
+            )
             return
         real = path.resolve()
         if self.outside(path):

@@ -67,10 +67,11 @@ def scan_built_site(out_dir: Path) -> tuple[dict[str, PageScan], frozenset[str]]
 
 @dataclass(frozen=True)
 class LinkOrigin:
-    """Where a link on a built page was written: a lesson file's line, as the author wrote it."""
+    """Where a link on a built page was written: the lesson file's lines (one per time the
+    author wrote it there), and the address as written."""
 
     written: str
-    source: SourceRef
+    sources: tuple[SourceRef, ...]
 
 
 def _resolve(page: str, href: str, files: frozenset[str], base_path: str) -> tuple[str | None, str]:
@@ -109,7 +110,7 @@ def judge_internal(
 ) -> list[LinkResult]:
     """One result per link target, with every place that names it.
 
-    `origins` maps (page, href) to the lesson line that wrote a body link;
+    `origins` maps (page, href) to the lesson lines that wrote a body link;
     `locate(page, href, target)` names the template line of every other link,
     `target` being the built file the link reaches (None when it reaches none).
     """
@@ -129,8 +130,8 @@ def judge_internal(
                     status, detail = "broken", f"fragment #{fragment} not found on {target}"
             origin = origins.get((page, href))
             written = origin.written if origin else href
-            where = origin.source if origin else locate(page, href, target)
-            found.setdefault((written, status, detail), set()).add(where)
+            where = origin.sources if origin else (locate(page, href, target),)
+            found.setdefault((written, status, detail), set()).update(where)
     return [
         LinkResult(
             url=written,

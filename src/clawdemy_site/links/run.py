@@ -129,13 +129,13 @@ def internal_results(
     rendered = render_site(site, options.templates_dir, bodies)
     if rendered.diagnostics and any(d.severity == "error" for d in rendered.diagnostics):
         raise ContentError(rendered.diagnostics)
-    origins = {
-        (f"{lesson.url}index.html", link.href): LinkOrigin(
-            link.written, SourceRef(lesson.path, link.line)
-        )
-        for lesson, body in bodies.items()
-        for link in body.internal_links
-    }
+    origins: dict[tuple[str, str], LinkOrigin] = {}
+    for lesson, body in bodies.items():
+        for link in body.internal_links:
+            key = (f"{lesson.url}index.html", link.href)
+            known = origins[key].sources if key in origins else ()
+            place = SourceRef(lesson.path, link.line)
+            origins[key] = LinkOrigin(link.written, (*known, place))
     locate = template_locator(options.templates_dir, rendered.templates)
     base_path = urlsplit(site.config.base_url).path or "/"
     if build_is_current(options.out_dir, options.content_dir, options.templates_dir):

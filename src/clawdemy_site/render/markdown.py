@@ -85,6 +85,11 @@ _UNSAFE_HTML = re.compile(
     re.IGNORECASE,
 )
 
+#: An absolute http(s) address in raw HTML, for the link checker.
+_RAW_HTML_URL = re.compile(
+    r"""\b(?:href|src)\s*=\s*["']?(?P<url>https?://[^"'\s>]+)""", re.IGNORECASE
+)
+
 #: How a link is written around its address, most specific first.
 _LINK_SYNTAX = (
     ("](", ")"),
@@ -97,6 +102,8 @@ _LINK_SYNTAX = (
     ("](", ""),
     ("", ""),
 )
+#: The link syntaxes that end where the address ends, so each match is one link to it.
+_WRITTEN_ONCE = (("](", ")"), ("](", " "), ("]: ", ""), ("<", ">"), ('="', '"'), ("='", "'"))
 
 
 @dataclass
@@ -110,6 +117,10 @@ class _Context:
     links: list[BodyLink] = field(default_factory=list)
     internal: list[InternalBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    #: How many links have asked `line_of` for each address so far.
+    asked: dict[str, int] = field(default_factory=dict)
+    #: Body lines (0-based) where each address asked for is written in link syntax.
+    places: dict[str, list[int]] = field(default_factory=dict)
 
     def position_of(self, needle: str) -> tuple[int, int]:
         """File line and column where `needle` is written, preferring link syntax around it."""
@@ -123,6 +134,26 @@ class _Context:
         return self.body_line, 1
 
     def line_of(self, needle: str) -> int:
+        """The line of the next link to `needle`: links come in document order, so the n-th
+        one to ask gets the n-th place `needle` is written in link syntax (the first place,
+        as `position_of` finds it, once those run out: e.g. one `[ref]: url` used twice)."""
+        nth = self.asked.get(needle, 0)
+        self.asked[needle] = nth + 1
+        places = self.places.get(needle)
+        if places is None:
+            places = self.places[needle] = []
+            lines = self.body.splitlines()
+            for before, after in _WRITTEN_ONCE:
+                end = "" if after else r"(?!\S)"  # `[ref]: url` ends with the line or a space
+                written = re.compile(re.escape(f"{before}{needle}{after}") + end)
+                places += [
+                    offset
+                    for offset, text in enumerate(lines)
+                    for _ in written.finditer(text)
+                    if offset not in places
+                ]
+        if nth < len(places):
+            return self.body_line + places[nth]
         return self.position_of(needle)[0]
 
     def report(self, needle: str, message: str, severity: Severity = "error") -> None:
@@ -251,6 +282,8 @@ def render_body(
         ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
     for block in md.htmlStash.rawHtmlBlocks:
+        for found in _RAW_HTML_URL.finditer(str(block)):
+            ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
         unsafe = _UNSAFE_HTML.search(str(block))
         if unsafe:
             ctx.report(
