@@ -39,7 +39,12 @@ MAX_CONCURRENCY = 128
 
 
 class _DelayedOK(asyncio.Protocol):
-    """Minimal HTTP/1.1 keep-alive server: `/d<ms>/...` answers 200 after <ms> milliseconds."""
+    """Minimal HTTP/1.1 keep-alive server: `/d<ms>/...` answers 200 after <ms> milliseconds.
+
+    `/__count` answers at once with the number of other requests served so far (all hosts).
+    """
+
+    served = 0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -52,6 +57,13 @@ class _DelayedOK(asyncio.Protocol):
         while (end := self._buffer.find(b"\r\n\r\n")) >= 0:
             head, self._buffer = self._buffer[:end], self._buffer[end + 4 :]
             method, path, _ = head.split(b"\r\n", 1)[0].split(b" ", 2)
+            if path == b"/__count":
+                count = str(_DelayedOK.served).encode()
+                self._transport.write(
+                    b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n%s" % (len(count), count)
+                )
+                continue
+            _DelayedOK.served += 1
             millis = int(path.split(b"/")[1][1:]) if path.startswith(b"/d") else 0
             reply = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\n"
             if method != b"HEAD":
@@ -80,6 +92,21 @@ def _free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def served(port: int) -> int:
+    """Requests the benchmark server has answered so far (on every host)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+        sock.sendall(b"GET /__count HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        reply = b""
+        while len(reply) < 1 << 16 and (chunk := sock.recv(4096)):
+            reply += chunk
+            if b"\r\n\r\n" in reply:
+                head, body = reply.split(b"\r\n\r\n", 1)
+                length = int(head.split(b"Content-Length: ")[1].split(b"\r\n")[0])
+                if len(body) >= length:
+                    return int(body[:length])
+    raise RuntimeError(f"no count from the benchmark server: {reply[:200]!r}")
 
 
 def start_server(port: int, host_count: int) -> subprocess.Popen[str]:

@@ -71,11 +71,12 @@ def render_bodies(loaded: LoadResult) -> dict[Lesson, RenderedBody]:
 
 
 def render_site(
-    site: Site, templates_dir: Path, bodies: dict[Lesson, RenderedBody] | None = None
+    site: Site, templates_dir: Path, bodies: dict[Lesson, RenderedBody]
 ) -> RenderedSite:
-    """Render every page and list every file to copy. Reads only the templates."""
-    if bodies is None:
-        bodies = render_bodies(load_site(site.content_dir))
+    """Render every page around the rendered `bodies`, and list every file to copy.
+
+    Reads only the templates; what it returns is a pure function of its inputs.
+    """
     diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
     html = {(lesson.track, lesson.number): body.html for lesson, body in bodies.items()}
     files: dict[str, bytes] = {}
@@ -105,12 +106,21 @@ def render_site(
     return RenderedSite(files, copies, templates, tuple(sorted(set(diagnostics))))
 
 
-def check_content(content_dir: Path, *, drafts: bool = False) -> tuple[Diagnostic, ...]:
+@dataclass(frozen=True)
+class CheckedContent:
+    """The content read and every lesson body rendered, with every problem found so far."""
+
+    loaded: LoadResult
+    bodies: dict[Lesson, RenderedBody]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def check_content(content_dir: Path, *, drafts: bool = False) -> CheckedContent:
     """Every problem a build would report before rendering pages; nothing is written."""
     loaded = load_site(content_dir, drafts=drafts)
     bodies = render_bodies(loaded)
     found = loaded.diagnostics + tuple(d for body in bodies.values() for d in body.diagnostics)
-    return tuple(sorted(set(found)))
+    return CheckedContent(loaded, bodies, tuple(sorted(set(found))))
 
 
 @dataclass(frozen=True)
@@ -128,11 +138,10 @@ def fails(diagnostics: tuple[Diagnostic, ...], *, strict: bool) -> bool:
 
 def build_site(options: BuildOptions) -> BuildResult:
     """Build the site or raise ContentError with every problem; nothing is written on error."""
-    loaded = load_site(options.content_dir, drafts=options.drafts)
-    bodies = render_bodies(loaded)
-    found = loaded.diagnostics + tuple(d for body in bodies.values() for d in body.diagnostics)
-    if loaded.site is None or fails(found, strict=options.strict):
-        raise ContentError(found, strict=options.strict)
+    checked = check_content(options.content_dir, drafts=options.drafts)
+    loaded = checked.loaded
+    if loaded.site is None or fails(checked.diagnostics, strict=options.strict):
+        raise ContentError(checked.diagnostics, strict=options.strict)
     if not options.templates_dir.is_dir():
         raise ContentError(
             [
@@ -145,8 +154,8 @@ def build_site(options: BuildOptions) -> BuildResult:
                 )
             ]
         )
-    rendered = render_site(loaded.site, options.templates_dir, bodies)
-    diagnostics = tuple(sorted(set(loaded.diagnostics + rendered.diagnostics)))
+    rendered = render_site(loaded.site, options.templates_dir, checked.bodies)
+    diagnostics = tuple(sorted(set(checked.diagnostics + rendered.diagnostics)))
     if fails(diagnostics, strict=options.strict):
         raise ContentError(diagnostics, strict=options.strict)
     try:

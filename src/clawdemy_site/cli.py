@@ -70,7 +70,7 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     """Validate the content; write nothing."""
     from clawdemy_site.build import check_content
 
-    diagnostics = check_content(content, drafts=drafts)
+    diagnostics = check_content(content, drafts=drafts).diagnostics
     if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
         raise ContentError(diagnostics, strict=strict)
     if diagnostics:

@@ -280,14 +280,8 @@ BODY_STYLES = {
         "See [it][ref] and [again][ref].\n\n[ref]: {u}",
         "[ref]: {u}",
     ),
-    "html-anchor": pytest.param(
-        ('<p>See <a href="{u}">it</a>.</p>', 'href="{u}"'),
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="raw HTML links are published but never collected for check-links"
-            " (render/markdown.py only sees links the Markdown parser made)",
-        ),
-    ),
+    "html-anchor": ('<p>See <a href="{u}">it</a>.</p>', 'href="{u}"'),
+    "html-inline-in-paragraph": ('See <a href="{u}">it</a> inline.', 'href="{u}"'),
 }
 
 

@@ -16,8 +16,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from clawdemy_site.build import render_bodies, render_site
-from clawdemy_site.content.load import load_site
+from clawdemy_site.build import check_content, render_site
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import ContentError
 from clawdemy_site.links.extract import external_links
@@ -127,7 +126,8 @@ def internal_results(
     site: Site, bodies: dict[Lesson, RenderedBody], options: LinkRunOptions, say: Say
 ) -> list[LinkResult]:
     rendered = render_site(site, options.templates_dir, bodies)
-    if rendered.diagnostics and any(d.severity == "error" for d in rendered.diagnostics):
+    link_problems = {broken.diagnostic for body in bodies.values() for broken in body.broken_links}
+    if any(d.severity == "error" and d not in link_problems for d in rendered.diagnostics):
         raise ContentError(rendered.diagnostics)
     origins: dict[tuple[str, str], LinkOrigin] = {}
     for lesson, body in bodies.items():
@@ -216,16 +216,30 @@ def _fetch(
     return run_checks(links, check, step)
 
 
+def unpublishable_links(bodies: dict[Lesson, RenderedBody]) -> list[LinkResult]:
+    """Body links that name nothing the build can publish: broken, where they are written."""
+    return [
+        LinkResult(
+            url=broken.written,
+            status="broken",
+            detail=broken.diagnostic.message,
+            sources=(SourceRef(broken.diagnostic.path, broken.diagnostic.line),),
+        )
+        for body in bodies.values()
+        for broken in body.broken_links
+    ]
+
+
 def run_link_check(
     options: LinkRunOptions, say: Say, progress: Progress | None = None
 ) -> list[LinkResult]:
     """Every result of this run: internal links, then external ones (unless offline)."""
-    loaded = load_site(options.content_dir, drafts=options.drafts)
-    if loaded.site is None:
-        raise ContentError(loaded.diagnostics)
-    site = loaded.site
-    bodies = render_bodies(loaded)
-    results = internal_results(site, bodies, options, say)
+    checked = check_content(options.content_dir, drafts=options.drafts)
+    site = checked.loaded.site
+    if site is None:
+        raise ContentError(checked.diagnostics)
+    bodies = checked.bodies
+    results = [*unpublishable_links(bodies), *internal_results(site, bodies, options, say)]
     if not options.offline:
         links = external_links(site, bodies)
         results += external_results(site, links, options, say, progress)

@@ -59,11 +59,20 @@ class InternalBodyLink:
 
 
 @dataclass(frozen=True)
+class BrokenBodyLink:
+    """A link in a body that names nothing publishable, as written, with the error about it."""
+
+    written: str
+    diagnostic: Diagnostic
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     external_links: tuple[BodyLink, ...]
     diagnostics: tuple[Diagnostic, ...]
     internal_links: tuple[InternalBodyLink, ...] = ()
+    broken_links: tuple[BrokenBodyLink, ...] = ()
 
 
 #: Ids the page templates use; a body heading never takes one of them.
@@ -116,6 +125,7 @@ class _Context:
     body_line: int
     links: list[BodyLink] = field(default_factory=list)
     internal: list[InternalBodyLink] = field(default_factory=list)
+    broken: list[BrokenBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     #: How many links have asked `line_of` for each address so far.
     asked: dict[str, int] = field(default_factory=dict)
@@ -156,9 +166,15 @@ class _Context:
             return self.body_line + places[nth]
         return self.position_of(needle)[0]
 
-    def report(self, needle: str, message: str, severity: Severity = "error") -> None:
+    def report(self, needle: str, message: str, severity: Severity = "error") -> Diagnostic:
         line, column = self.position_of(needle)
-        self.problems.append(Diagnostic(self.path, line, column, severity, message))
+        diagnostic = Diagnostic(self.path, line, column, severity, message)
+        self.problems.append(diagnostic)
+        return diagnostic
+
+    def report_link(self, url: str, message: str) -> None:
+        """A link that cannot be published: an error, and a broken link for the checker."""
+        self.broken.append(BrokenBodyLink(url, self.report(url, message)))
 
 
 def _resolve(ctx: _Context, url: str) -> str | None:
@@ -166,11 +182,11 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. `http://[::1/`, an unclosed IPv6 address
-        ctx.report(url, f"link `{url}` is not a valid URL")
+        ctx.report_link(url, f"link `{url}` is not a valid URL")
         return "#"
     if parts.scheme:
         if parts.scheme.lower() not in SAFE_SCHEMES:
-            ctx.report(
+            ctx.report_link(
                 url, f"link `{url}` uses the `{parts.scheme}:` scheme; use http, https or mailto"
             )
             return "#"
@@ -178,7 +194,7 @@ def _resolve(ctx: _Context, url: str) -> str | None:
             ctx.links.append(BodyLink(url, ctx.line_of(url)))
         return None
     if url.startswith("//"):
-        ctx.report(url, f"link `{url}` has no scheme: write `https:{url}`")
+        ctx.report_link(url, f"link `{url}` has no scheme: write `https:{url}`")
         return "#"
     if not parts.path:
         return None  # `#fragment` on the same page
@@ -188,11 +204,11 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     base = "" if parts.path.startswith("/") else posixpath.dirname(ctx.source)
     target = posixpath.normpath(posixpath.join(base, unquote(parts.path).lstrip("/")))
     if target.startswith("../") or target == "..":
-        ctx.report(url, f"link `{url}` points outside content/")
+        ctx.report_link(url, f"link `{url}` points outside content/")
         return "#"
     targets = ctx.targets
     if target in targets.drafts:
-        ctx.report(
+        ctx.report_link(
             url, f"link `{url}` names a draft lesson: drafts are published only with --drafts"
         )
         return "#"
@@ -204,7 +220,7 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     tracks = {page.split("/", 1)[0] + "/" for page in targets.pages.values()}
     if folder in tracks or folder == "./":
         return quote(relative_url(ctx.page_url, "" if folder == "./" else folder)) + fragment
-    ctx.report(
+    ctx.report_link(
         url,
         f"link `{url}` names `{target}`, which is not a lesson, a track or a published file"
         " under content/: write the path relative to this lesson file",
@@ -296,5 +312,9 @@ def render_body(
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
     return RenderedBody(
-        sanitize_body(html), tuple(ctx.links), tuple(ctx.problems), tuple(ctx.internal)
+        sanitize_body(html),
+        tuple(ctx.links),
+        tuple(ctx.problems),
+        tuple(ctx.internal),
+        tuple(ctx.broken),
     )
