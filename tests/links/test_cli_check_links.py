@@ -314,6 +314,25 @@ def test_same_url_on_two_lines_of_one_body_gives_two_sources(
     assert hits(server, "/twice") == 1
 
 
+def test_a_longer_url_written_first_does_not_steal_the_line(
+    site: Site, server: LoopbackServer, check: Check
+) -> None:
+    u = server.route("/x", status(200))
+    longer = server.route("/x/longer", status(200))
+    rel = f"{TRACK}/01-only.md"
+    body = f"See [a][long] and [b][short].\n\n[long]: {longer}\n[short]: {u}\n\nAlso <{longer}>."
+    site.write({rel: lesson(1, "Only", body=body)})
+
+    run = check()
+
+    got = run.external()
+    assert got[u]["sources"] == [site.source(rel, f"[short]: {u}")]
+    assert got[longer]["sources"] == [
+        site.source(rel, f"[long]: {longer}"),
+        site.source(rel, f"<{longer}>"),
+    ]
+
+
 def test_same_internal_link_on_two_lines_gives_two_sources(
     site: Site, server: LoopbackServer, check: Check
 ) -> None:

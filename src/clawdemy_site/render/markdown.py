@@ -151,17 +151,7 @@ class _Context:
         self.asked[needle] = nth + 1
         places = self.places.get(needle)
         if places is None:
-            places = self.places[needle] = []
-            lines = self.body.splitlines()
-            for before, after in _WRITTEN_ONCE:
-                end = "" if after else r"(?!\S)"  # `[ref]: url` ends with the line or a space
-                written = re.compile(re.escape(f"{before}{needle}{after}") + end)
-                places += [
-                    offset
-                    for offset, text in enumerate(lines)
-                    for _ in written.finditer(text)
-                    if offset not in places
-                ]
+            places = self.places[needle] = _link_lines(self.body, needle)
         if nth < len(places):
             return self.body_line + places[nth]
         return self.position_of(needle)[0]
@@ -175,6 +165,24 @@ class _Context:
     def report_link(self, url: str, message: str) -> None:
         """A link that cannot be published: an error, and a broken link for the checker."""
         self.broken.append(BrokenBodyLink(url, self.report(url, message)))
+
+
+def _link_lines(body: str, needle: str) -> list[int]:
+    """The lines (0-based) of `body` where `needle` is written in link syntax: those of the
+    most specific syntax first, each in document order; each line once."""
+    candidates = [(n, text) for n, text in enumerate(body.splitlines()) if needle in text]
+    places: list[int] = []
+    for before, after in _WRITTEN_ONCE:
+        written = f"{before}{needle}{after}"
+        for offset, text in candidates:
+            start = text.find(written)
+            while start >= 0 and offset not in places:
+                end = start + len(written)
+                # `[ref]: url` must end with the line or a space, not run on (`url/more`).
+                if after or end == len(text) or text[end].isspace():
+                    places.append(offset)
+                start = text.find(written, start + 1)
+    return places
 
 
 def _resolve(ctx: _Context, url: str) -> str | None:
