@@ -185,7 +185,13 @@ class _Reader:
             return
         if not real.is_file():
             self.diagnostics.append(
-                Diagnostic(display_path(path), 1, 1, "error", "this is a link to no file")
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "error",
+                    "this link leads to no file (or to a loop of links): remove it or copy the file in",
+                )
             )
             return
         self.assets.append(Asset(real, path.relative_to(self.content_dir).as_posix()))
