@@ -108,6 +108,27 @@ def test_allowed(project: Path, make_out: Callable[[Path], Path]) -> None:
     assert refuse(project, make_out(project)) is None
 
 
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        pytest.param("notes", None, id="non-empty-folder-is-only-read"),
+        pytest.param("content", "`{out}` is the content folder", id="content-still-refused"),
+    ],
+)
+def test_reading_allows_any_other_folder(project: Path, name: str, expected: str | None) -> None:
+    (project / "notes").mkdir()
+    (project / "notes" / "todo.txt").write_text("mine")
+    out = project / name
+    reason = refuse_out_dir(
+        out,
+        sources={"content folder": project / "content"},
+        roots={"project root": project},
+        home=project.parent / "home",
+        replacing=False,
+    )
+    assert reason == (expected.format(out=out) if expected else None)
+
+
 # --- the CLI ------------------------------------------------------------------------------
 
 

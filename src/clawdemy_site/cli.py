@@ -20,12 +20,13 @@ DIR = click.Path(file_okay=False, path_type=Path)
 EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-def guard_out(out: Path, content: Path, templates: Path) -> None:
+def guard_out(out: Path, content: Path, templates: Path, *, replacing: bool = True) -> None:
     reason = refuse_out_dir(
         out,
         sources={"content folder": content, "templates folder": templates},
         roots={"project root": content.resolve().parent, "current folder": Path.cwd()},
         home=Path.home(),
+        replacing=replacing,
     )
     if reason:
         raise click.BadParameter(f"{reason}; choose another output folder", param_hint="--out")
@@ -125,7 +126,7 @@ def check_links(
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
-    guard_out(out, content, templates)
+    guard_out(out, content, templates, replacing=False)
     cache_path = (
         None if no_cache else cache or content.resolve().parent / ".clawdemy" / "links.sqlite"
     )

@@ -9,13 +9,20 @@ BUILD_MARKER = ".clawdemy-build"
 
 
 def refuse_out_dir(
-    out: Path, *, sources: dict[str, Path], roots: dict[str, Path], home: Path
+    out: Path,
+    *,
+    sources: dict[str, Path],
+    roots: dict[str, Path],
+    home: Path,
+    replacing: bool = True,
 ) -> str | None:
     """Why `out` may not be written, or None when it may.
 
     `sources` names folders a build must never replace, hold or sit inside
     (`content/`, `templates/`); `roots` names folders it must never replace or
     hold, though it may sit inside them (the project root, the current folder).
+    With `replacing=False` (a command that only reads `out`), a folder that
+    clawdemy did not make is allowed too.
     """
     target = out.resolve()
     if target == Path(target.anchor):
@@ -33,6 +40,8 @@ def refuse_out_dir(
             return f"`{out}` holds the {name}"
         if name in sources and target.is_relative_to(folder):
             return f"`{out}` is inside the {name}"
+    if not replacing:
+        return None  # only read: any other folder may be looked at
     if target.is_dir() and any(target.iterdir()) and not (target / BUILD_MARKER).exists():
         return f"`{out}` is a folder that is not empty and was not made by clawdemy build"
     if target.exists() and not target.is_dir():
