@@ -101,7 +101,7 @@ def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStud
     )
     if values is None:
         return None
-    url_value = item.get("url")
+    url_value = item.key("url")
     assert url_value is not None
     return FurtherStudy(
         kind=kind,
@@ -128,8 +128,8 @@ def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum
     companion_ok, companion = _read_companion(item.get("companion"), problems)
     if values is None or contributors is None or not companion_ok:
         return None
-    url_value = item.get("url")
-    series_value = item.get("series_url")
+    url_value = item.key("url")
+    series_value = item.key("series_url")
     assert url_value is not None
     return SourceCurriculum(
         title=cast(str, values["title"]),
