@@ -101,13 +101,13 @@ def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStud
     )
     if values is None:
         return None
-    url_value = item.key("url")
-    assert url_value is not None
+    url_key = item.key("url")
+    assert url_key is not None
     return FurtherStudy(
         kind=kind,
         title=cast(str, values["title"]),
         url=cast(str, values["url"]),
-        url_line=url_value.pos.line,
+        url_line=url_key.pos.line,
         by=cast("str | None", values.get("by")),
         publisher=cast("str | None", values.get("publisher")),
         minutes=cast("int | None", values.get("minutes")),
@@ -128,18 +128,18 @@ def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum
     companion_ok, companion = _read_companion(item.get("companion"), problems)
     if values is None or contributors is None or not companion_ok:
         return None
-    url_value = item.key("url")
-    series_value = item.key("series_url")
-    assert url_value is not None
+    url_key = item.key("url")
+    series_key = item.key("series_url")
+    assert url_key is not None
     return SourceCurriculum(
         title=cast(str, values["title"]),
         creator=cast(str, values["creator"]),
         url=cast(str, values["url"]),
-        url_line=url_value.pos.line,
+        url_line=url_key.pos.line,
         license=cast(str, values["license"]),
         publisher=cast("str | None", values.get("publisher")),
         series_url=cast("str | None", values.get("series_url")),
-        series_url_line=series_value.pos.line if series_value is not None else None,
+        series_url_line=series_key.pos.line if series_key is not None else None,
         contributors=contributors,
         mirrors=cast("str | None", values.get("mirrors")),
         statement=cast("str | None", values.get("statement")),
