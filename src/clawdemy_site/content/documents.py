@@ -160,7 +160,12 @@ def parse_lesson(
         problems=problems,
     )
     references_value = doc.get("references")
-    references = read_references(references_value, track, problems) if references_value else ()
+    empty = isinstance(references_value, YScalar) and references_value.value is None
+    references = (
+        read_references(references_value, track, problems)
+        if references_value is not None and not empty
+        else ()
+    )
     if values is None or name_match is None:
         return None
     number = cast(int, values["lesson"])
