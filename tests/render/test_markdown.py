@@ -102,7 +102,9 @@ def test_bad_math_is_an_error_on_its_line() -> None:
     assert "<math" not in rendered.html
     assert "<code>$\\frac{$</code>" in rendered.html
     assert messages(rendered) == [
-        f"{PATH}:12:9: error: cannot convert the math `\\frac{{` to MathML: NoAvailableTokensError"
+        f"{PATH}:12:9: error: cannot convert the math `\\frac{{` to MathML"
+        " (NoAvailableTokensError: a brace, bracket or command is incomplete);"
+        " check its braces and commands, or write `\\$` for a literal dollar sign"
     ]
 
 

@@ -22,8 +22,11 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     try:
         return str(convert(tex.strip(), display="block" if display else "inline"))
     except Exception as exc:  # latex2mathml raises many types for bad input
-        reason = str(exc) or type(exc).__name__
-        raise ValueError(f"cannot convert the math `{tex.strip()}` to MathML: {reason}") from None
+        reason = str(exc) or "a brace, bracket or command is incomplete"
+        raise ValueError(
+            f"cannot convert the math `{tex.strip()}` to MathML ({type(exc).__name__}: {reason});"
+            " check its braces and commands, or write `\\$` for a literal dollar sign"
+        ) from None
 
 
 class _MathProcessor(InlineProcessor):
