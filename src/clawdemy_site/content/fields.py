@@ -83,7 +83,13 @@ def check_url(url: str) -> str | None:
 
 
 def read_scalar(
-    value: YValue, kind: Kind, name: str, problems: Problems, *, label: str | None = None
+    value: YValue,
+    kind: Kind,
+    name: str,
+    problems: Problems,
+    *,
+    label: str | None = None,
+    optional: bool = True,
 ) -> object | None:
     """The value of a field of `kind`, or None after reporting why it is wrong.
 
@@ -122,7 +128,8 @@ def read_scalar(
     elif isinstance(raw, str):
         text = raw.strip()
         if not text:
-            problems.add(value.pos, f"{label} is empty: write some text or remove the key")
+            advice = "write some text or remove the key" if optional else "write some text"
+            problems.add(value.pos, f"{label} is empty: {advice}")
             return None
         if kind is Kind.URL:
             why = check_url(text)
@@ -173,7 +180,9 @@ def read_mapping(
             continue
         if isinstance(value, YScalar) and value.value is None and key.name not in required:
             continue  # `key:` with nothing after it: treat an optional key as absent
-        checked = read_scalar(value, kind, key.name, problems)
+        checked = read_scalar(
+            value, kind, key.name, problems, optional=key.name not in required
+        )
         if checked is None:
             ok = False
             continue
