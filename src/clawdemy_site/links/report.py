@@ -11,10 +11,10 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
+from clawdemy_site.errors import Severity
 from clawdemy_site.links.model import LinkResult, SourceRef
 from clawdemy_site.links.summary import (
     STATUS_ORDER,
-    Severity,
     Summary,
     code_text,
     explanation,

@@ -9,24 +9,13 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Literal
+from typing import get_args
 
+from clawdemy_site.errors import Severity
 from clawdemy_site.links.model import LinkResult, Status
 
-#: Every status, in the order reports list them.
-STATUS_ORDER: tuple[Status, ...] = (
-    "ok",
-    "redirected",
-    "broken",
-    "timeout",
-    "rate_limited",
-    "unreachable",
-    "blocked",
-    "excluded",
-    "error",
-)
-
-Severity = Literal["error", "warning"]
+#: Every status, in the order reports list them (the order `Status` declares them).
+STATUS_ORDER: tuple[Status, ...] = get_args(Status)
 
 
 @dataclass(frozen=True)
