@@ -121,15 +121,14 @@ def check_links(
     drafts: bool,
 ) -> None:
     """Check every cited URL and every internal link; report where each bad one is written."""
+    from clawdemy_site.links.cache import DEFAULT_PATH
     from clawdemy_site.links.model import CheckOptions
     from clawdemy_site.links.run import LinkRunOptions, run_link_check
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
     guard_out(out, content, templates, replacing=False)
-    cache_path = (
-        None if no_cache else cache or content.resolve().parent / ".clawdemy" / "links.sqlite"
-    )
+    cache_path = None if no_cache else cache or content.resolve().parent / DEFAULT_PATH
     check = CheckOptions(
         max_concurrency=max_concurrency,
         host_concurrency=host_concurrency,
@@ -138,8 +137,6 @@ def check_links(
     )
     if user_agent:
         check = replace(check, user_agent=user_agent)
-    if timeout is not None:
-        check = replace(check, timeout=timeout)
     options = LinkRunOptions(
         content_dir=content,
         templates_dir=templates,
@@ -148,7 +145,7 @@ def check_links(
         check=check,
         cache_path=cache_path,
         drafts=drafts,
-        timeout_given=timeout is not None,
+        timeout=timeout,
     )
     results = run_link_check(
         options,

@@ -25,6 +25,7 @@ from clawdemy_site.links.internal import LinkOrigin, judge_internal, scan_built_
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
 from clawdemy_site.outguard import BUILD_MARKER
 from clawdemy_site.render.markdown import RenderedBody
+from clawdemy_site.render.urls import page_file
 from clawdemy_site.write import write_site
 
 Say = Callable[[str], None]
@@ -41,10 +42,9 @@ class LinkRunOptions:
     check: CheckOptions = field(default_factory=CheckOptions)
     #: The SQLite history, or None for --no-cache.
     cache_path: Path | None = None
-    max_age: float | None = None
     drafts: bool = False
-    #: True when --timeout was given (it then wins over `links.timeout` in site.yml).
-    timeout_given: bool = False
+    #: --timeout, which wins over `links.timeout` in site.yml; None when not given.
+    timeout: float | None = None
 
 
 def newest_mtime(*folders: Path) -> float:
@@ -66,18 +66,15 @@ def build_is_current(out_dir: Path, content_dir: Path, templates_dir: Path) -> b
     return marker.stat().st_mtime >= newest_mtime(content_dir, templates_dir)
 
 
-def _check_options(site: Site, options: CheckOptions, *, timeout_given: bool) -> CheckOptions:
-    """Flags, completed by `links:` in site.yml."""
+def _check_options(site: Site, options: CheckOptions, *, timeout: float | None) -> CheckOptions:
+    """Flags, completed by `links:` in site.yml; `timeout` is --timeout, if given."""
     config = site.config.links
     hosts = tuple(
         (host, HostPolicy(concurrency, headers)) for host, concurrency, headers in config.hosts
     )
-    timeout = options.timeout
-    if config.timeout is not None and not timeout_given:
-        timeout = config.timeout
     return replace(
         options,
-        timeout=timeout,
+        timeout=timeout or config.timeout or options.timeout,
         exclude=options.exclude + config.exclude,
         accept=options.accept | frozenset(config.accept),
         hosts=options.hosts + hosts,
@@ -132,7 +129,7 @@ def internal_results(
     origins: dict[tuple[str, str], LinkOrigin] = {}
     for lesson, body in bodies.items():
         for link in body.internal_links:
-            key = (f"{lesson.url}index.html", link.href)
+            key = (page_file(lesson.url), link.href)
             known = origins[key].sources if key in origins else ()
             place = SourceRef(lesson.path, link.line)
             origins[key] = LinkOrigin(link.written, (*known, place))
@@ -167,8 +164,8 @@ def external_results(
 ) -> list[LinkResult]:
     from clawdemy_site.links.cache import DEFAULT_MAX_AGE, CacheError, LinkHistory, new_run_id
 
-    check = _check_options(site, options.check, timeout_given=options.timeout_given)
-    max_age = options.max_age or site.config.links.max_age or DEFAULT_MAX_AGE
+    check = _check_options(site, options.check, timeout=options.timeout)
+    max_age = site.config.links.max_age or DEFAULT_MAX_AGE
     now = time.time()
     history = None
     if options.cache_path is not None:
