@@ -292,3 +292,12 @@ def test_deeply_nested_markdown_is_an_error_not_a_crash() -> None:
 def test_rendering_is_deterministic() -> None:
     body = "## A\n\n$x$ and [b](02-b.md)[^1]\n\n[^1]: n\n"
     assert render(body) == render(body)
+
+
+def test_a_broken_link_written_twice_is_reported_at_each_place() -> None:
+    rendered = render("See [x](nope.md).\n\nAgain [y](nope.md).\n")
+    message = (
+        "error: link `nope.md` names `t/nope.md`, which is not a lesson, a track or a published"
+        " file under content/: write the path relative to this lesson file"
+    )
+    assert messages(rendered) == [f"{PATH}:10:9: {message}", f"{PATH}:12:11: {message}"]

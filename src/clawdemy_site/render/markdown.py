@@ -127,51 +127,67 @@ class _Context:
     internal: list[InternalBodyLink] = field(default_factory=list)
     broken: list[BrokenBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
-    #: How many links have asked `line_of` for each address so far.
+    #: How many links to each address have been placed so far.
     asked: dict[str, int] = field(default_factory=dict)
-    #: Body lines (0-based) where each address asked for is written in link syntax.
-    places: dict[str, list[int]] = field(default_factory=dict)
+    #: (line, column) in the body where each address is written in link syntax.
+    places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    lines: list[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.lines = self.body.splitlines()
 
     def position_of(self, needle: str) -> tuple[int, int]:
-        """File line and column where `needle` is written, preferring link syntax around it."""
-        lines = self.body.splitlines()
+        """File line and column where `needle` is first written, preferring link syntax."""
         for before, after in _LINK_SYNTAX:
             written = f"{before}{needle}{after}"
-            for offset, text in enumerate(lines):
+            for offset, text in enumerate(self.lines):
                 index = text.find(written)
                 if index >= 0:
                     return self.body_line + offset, index + len(before) + 1
         return self.body_line, 1
 
-    def line_of(self, needle: str) -> int:
-        """The line of the next link to `needle`: links come in document order, so the n-th
-        one to ask gets the n-th place `needle` is written in link syntax (the first place,
-        as `position_of` finds it, once those run out: e.g. one `[ref]: url` used twice)."""
+    def link_position(self, needle: str) -> tuple[int, int]:
+        """File line and column of the next link to `needle`: links come in document order,
+        so the n-th one gets the n-th place `needle` is written in link syntax (the first
+        place once those run out: e.g. one `[ref]: url` used twice)."""
         nth = self.asked.get(needle, 0)
         self.asked[needle] = nth + 1
         places = self.places.get(needle)
         if places is None:
-            places = self.places[needle] = _link_lines(self.body, needle)
+            places = self.places[needle] = _link_places(self.lines, needle)
         if nth < len(places):
-            return self.body_line + places[nth]
-        return self.position_of(needle)[0]
+            line, column = places[nth]
+            return self.body_line + line, column
+        return self.position_of(needle)
 
-    def report(self, needle: str, message: str, severity: Severity = "error") -> Diagnostic:
-        line, column = self.position_of(needle)
+    def line_of(self, needle: str) -> int:
+        return self.link_position(needle)[0]
+
+    def report(
+        self,
+        needle: str,
+        message: str,
+        severity: Severity = "error",
+        *,
+        at: tuple[int, int] | None = None,
+    ) -> Diagnostic:
+        line, column = at or self.position_of(needle)
         diagnostic = Diagnostic(self.path, line, column, severity, message)
         self.problems.append(diagnostic)
         return diagnostic
 
     def report_link(self, url: str, message: str) -> None:
         """A link that cannot be published: an error, and a broken link for the checker."""
-        self.broken.append(BrokenBodyLink(url, self.report(url, message)))
+        diagnostic = self.report(url, message, at=self.link_position(url))
+        self.broken.append(BrokenBodyLink(url, diagnostic))
 
 
-def _link_lines(body: str, needle: str) -> list[int]:
-    """The lines (0-based) of `body` where `needle` is written in link syntax: those of the
-    most specific syntax first, each in document order; each line once."""
-    candidates = [(n, text) for n, text in enumerate(body.splitlines()) if needle in text]
-    places: list[int] = []
+def _link_places(lines: list[str], needle: str) -> list[tuple[int, int]]:
+    """(line, column) of each place where `needle` is written in link syntax: those of the
+    most specific syntax first, each in document order; each line once. Lines 0-based,
+    columns 1-based."""
+    places: dict[int, int] = {}
+    candidates = [(n, text) for n, text in enumerate(lines) if needle in text]
     for before, after in _WRITTEN_ONCE:
         written = f"{before}{needle}{after}"
         for offset, text in candidates:
@@ -180,9 +196,9 @@ def _link_lines(body: str, needle: str) -> list[int]:
                 end = start + len(written)
                 # `[ref]: url` must end with the line or a space, not run on (`url/more`).
                 if after or end == len(text) or text[end].isspace():
-                    places.append(offset)
+                    places[offset] = start + len(before) + 1
                 start = text.find(written, start + 1)
-    return places
+    return list(places.items())
 
 
 def _resolve(ctx: _Context, url: str) -> str | None:
