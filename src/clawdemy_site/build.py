@@ -56,7 +56,7 @@ def render_lesson_body(lesson: Lesson, targets: LinkTargets) -> RenderedBody:
     """One lesson's body as HTML: a pure function of the lesson and where files are published."""
     return render_body(
         lesson.body,
-        source=f"{lesson.track}/{lesson.slug}.md",
+        source=lesson.source,
         page_url=lesson.url,
         targets=targets,
         path=lesson.path,

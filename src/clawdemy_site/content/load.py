@@ -239,7 +239,7 @@ def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
     ordered = tuple(sorted(set(diagnostics)))
     assets = tuple(sorted(reader.assets, key=lambda a: a.rel))
     draft_files = frozenset(
-        f"{lesson.track}/{lesson.slug}.md" for lesson in reader.lessons if lesson.draft
+        lesson.source for lesson in reader.lessons if lesson.draft
     )
     site = None
     if config is not None and not any(d.severity == "error" for d in ordered):

@@ -92,6 +92,11 @@ class Lesson:
     body_line: int
 
     @property
+    def source(self) -> str:
+        """The lesson file relative to content/, e.g. `neural-networks/02-x.md`."""
+        return f"{self.track}/{self.slug}.md"
+
+    @property
     def url(self) -> str:
         """The page's address relative to the site root, e.g. `neural-networks/02-x/`."""
         return f"{self.track}/{self.slug}/"

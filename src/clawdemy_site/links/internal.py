@@ -21,17 +21,17 @@ LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "
 
 @dataclass(frozen=True)
 class PageScan:
-    """What one built HTML page offers (ids) and asks for (links, with their HTML lines)."""
+    """What one built HTML page offers (ids) and asks for (the addresses it links to)."""
 
     ids: frozenset[str]
-    links: tuple[tuple[str, int], ...]
+    links: tuple[str, ...]
 
 
 class _Scanner(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
-        self.links: list[tuple[str, int]] = []
+        self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
@@ -41,7 +41,7 @@ class _Scanner(HTMLParser):
         attribute = LINK_ATTRIBUTES.get(tag)
         target = values.get(attribute) if attribute else None
         if target is not None:
-            self.links.append((target.strip(), self.getpos()[0]))
+            self.links.append(target.strip())
 
 
 def scan_page(html: str) -> PageScan:
@@ -116,7 +116,7 @@ def judge_internal(
     """
     found: dict[tuple[str, str, str], set[SourceRef]] = {}
     for page, scan in sorted(pages.items()):
-        for href, _line in scan.links:
+        for href in scan.links:
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue  # external: checked from the content, not the build
