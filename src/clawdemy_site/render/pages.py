@@ -64,8 +64,8 @@ def _lesson_link(
     return LessonLinkView(lesson.title, lesson.number, lesson.url, note, other)
 
 
-def _neighbours(track: Track, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
-    index = track.lessons.index(lesson)
+def _neighbours(track: Track, index: int) -> tuple[Lesson | None, Lesson | None]:
+    """The lessons before and after the one at `index` in the track."""
     previous = track.lessons[index - 1] if index > 0 else None
     following = track.lessons[index + 1] if index + 1 < len(track.lessons) else None
     return previous, following
@@ -81,9 +81,11 @@ def _leads_to(lesson: Lesson, site: Site) -> tuple[LessonLinkView, ...]:
 
 
 def plan_lesson_pages(
-    site: Site, track: Track, lesson: Lesson, body_html: str
+    site: Site, track: Track, index: int, body_html: str
 ) -> tuple[OutputPage, ...]:
-    previous, following = _neighbours(track, lesson)
+    """The lesson page and the references page of the track's `index`-th lesson."""
+    lesson = track.lessons[index]
+    previous, following = _neighbours(track, index)
     lesson_page = OutputPage(
         url=lesson.url,
         template="lesson.html",
@@ -149,6 +151,6 @@ def plan_site(site: Site, bodies: Mapping[tuple[str, int], str]) -> tuple[Output
                 url=track.url, template="track.html", title=track.title, data={"track": track}
             )
         )
-        for lesson in track.lessons:
-            pages += plan_lesson_pages(site, track, lesson, bodies[(lesson.track, lesson.number)])
+        for index, lesson in enumerate(track.lessons):
+            pages += plan_lesson_pages(site, track, index, bodies[(lesson.track, lesson.number)])
     return tuple(pages)
