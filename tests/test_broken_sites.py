@@ -144,7 +144,7 @@ def test_symlink_out_of_content_is_an_error(
             "track.html",
             "{{ track.nope }}\n",
             "templates/track.html:1:1: error: template error rendering t/:"
-            " 'clawdemy_site.content.models.Track object' has no attribute 'nope'",
+            " 'clawdemy_site.render.views.TrackNav object' has no attribute 'nope'",
             id="undefined-attribute",
         ),
         pytest.param(

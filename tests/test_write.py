@@ -117,6 +117,7 @@ def test_cli_write_failure_is_a_message_and_keeps_the_previous_build(
     first = CliRunner().invoke(main, args, catch_exceptions=False)
     assert first.exit_code == 0, first.output
     before = tree(tmp_path / "build")
+    (tmp_path / "content" / "notes.txt").write_text("a new asset, so the build must copy\n")
     monkeypatch.setattr(shutil, "copyfile", fail_copy)
     result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 1

@@ -1,21 +1,31 @@
-"""load -> validate -> render all in memory -> write atomically. Nothing is written on error."""
+"""`clawdemy build` and `clawdemy check`: the engine's run, with the cache read before it and
+the output written after it. Nothing is written when there is an error, and files that did
+not change are carried over from the last build by hard link, keeping their times.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from pygments.formatters import HtmlFormatter
-
-from clawdemy_site.content.load import LoadResult, load_site
-from clawdemy_site.content.models import Lesson, Site
+from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir
+from clawdemy_site.engine import (
+    BodyRecord,
+    Engine,
+    EngineOptions,
+    EngineResult,
+    LessonRecord,
+    PageRecord,
+    code_version,
+)
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
-from clawdemy_site.render.markdown import LinkTargets, RenderedBody, render_body
-from clawdemy_site.render.pages import plan_site
-from clawdemy_site.render.sitemap import sitemap_xml
-from clawdemy_site.render.templates import TemplateProblem, make_environment, render_page
-from clawdemy_site.render.urls import page_file
+from clawdemy_site.outguard import BUILD_MARKER
 from clawdemy_site.write import write_site
+
+Note = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -28,149 +38,212 @@ class BuildOptions:
 
 
 @dataclass(frozen=True)
-class RenderedSite:
-    """Everything a build writes, in memory: files by relative path, and files to copy."""
-
-    files: dict[str, bytes]
-    copies: dict[str, Path]
-    #: Which template made each page file (`neural-networks/index.html` -> `track.html`).
-    templates: dict[str, str]
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def link_targets(loaded: LoadResult) -> LinkTargets:
-    """Where each lesson file and asset is published, from everything the loader found."""
-    pages = {
-        path: path.removesuffix(".md") + "/"
-        for path in loaded.lesson_files
-        if path not in loaded.draft_files
-    }
-    return LinkTargets(
-        pages=pages,
-        assets=frozenset(asset.rel for asset in loaded.assets),
-        drafts=loaded.draft_files,
-    )
-
-
-def render_lesson_body(lesson: Lesson, targets: LinkTargets) -> RenderedBody:
-    """One lesson's body as HTML: a pure function of the lesson and where files are published."""
-    return render_body(
-        lesson.body,
-        source=lesson.source,
-        page_url=lesson.url,
-        targets=targets,
-        path=lesson.path,
-        body_line=lesson.body_line,
-    )
-
-
-def render_bodies(loaded: LoadResult) -> dict[Lesson, RenderedBody]:
-    """Every published lesson's body, rendered (also when other files have errors)."""
-    targets = link_targets(loaded)
-    return {lesson: render_lesson_body(lesson, targets) for lesson in loaded.lessons}
-
-
-def render_site(
-    site: Site, templates_dir: Path, bodies: dict[Lesson, RenderedBody]
-) -> RenderedSite:
-    """Render every page around the rendered `bodies`, and list every file to copy.
-
-    Reads only the templates; what it returns is a pure function of its inputs.
-    """
-    diagnostics: list[Diagnostic] = [d for body in bodies.values() for d in body.diagnostics]
-    html = {(lesson.track, lesson.number): body.html for lesson, body in bodies.items()}
-    files: dict[str, bytes] = {}
-    templates: dict[str, str] = {}
-    env = make_environment(templates_dir)
-    seen_templates: set[str] = set()
-    for page in plan_site(site, html):
-        templates[page_file(page.url)] = page.template
-        try:
-            files[page_file(page.url)] = render_page(
-                env, page, site.config, templates_dir=templates_dir
-            ).encode("utf-8")
-        except TemplateProblem as problem:
-            if page.template not in seen_templates:  # one report a template, not one a page
-                diagnostics.append(problem.diagnostic)
-            seen_templates.add(page.template)
-    files["sitemap.xml"] = sitemap_xml(site).encode("utf-8")
-    css = HtmlFormatter(style="default").get_style_defs(".codehilite")  # type: ignore[no-untyped-call]
-    files["static/pygments.css"] = str(css).encode()
-    files[".nojekyll"] = b""
-    copies = {asset.rel: asset.source for asset in site.assets}
-    static_dir = templates_dir / "static"
-    if static_dir.is_dir():
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
-    return RenderedSite(files, copies, templates, tuple(sorted(set(diagnostics))))
-
-
-@dataclass(frozen=True)
-class CheckedContent:
-    """The content read and every lesson body rendered, with every problem found so far."""
-
-    loaded: LoadResult
-    bodies: dict[Lesson, RenderedBody]
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def check_content(content_dir: Path, *, drafts: bool = False) -> CheckedContent:
-    """Every problem a build would report before rendering pages; nothing is written."""
-    loaded = load_site(content_dir, drafts=drafts)
-    bodies = render_bodies(loaded)
-    found = loaded.diagnostics + tuple(d for body in bodies.values() for d in body.diagnostics)
-    return CheckedContent(loaded, bodies, tuple(sorted(set(found))))
-
-
-@dataclass(frozen=True)
 class BuildResult:
-    site: Site
+    result: EngineResult
     out_dir: Path
     pages: int
     files: int
+    #: Files written anew (the rest were carried over from the last build).
+    written: int
     warnings: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class OutputFile:
+    """A file of the last build: what made it (a digest, or a copied file's size and time),
+    and its size and modification time once written, to notice a hand edit."""
+
+    made_from: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class LastBuild:
+    """The last build written: where, which one (its marker file's inode and time), and
+    every file in it."""
+
+    out_dir: str
+    marker: tuple[int, int]
+    files: Mapping[str, OutputFile]
+
+
+def _marker_identity(out: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(out / BUILD_MARKER)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def fails(diagnostics: tuple[Diagnostic, ...], *, strict: bool) -> bool:
     return any(d.severity == "error" or strict for d in diagnostics)
 
 
-def build_site(options: BuildOptions) -> BuildResult:
-    """Build the site or raise ContentError with every problem; nothing is written on error."""
-    checked = check_content(options.content_dir, drafts=options.drafts)
-    loaded = checked.loaded
-    if loaded.site is None or fails(checked.diagnostics, strict=options.strict):
-        raise ContentError(checked.diagnostics, strict=options.strict)
-    if not options.templates_dir.is_dir():
-        raise ContentError(
-            [
-                Diagnostic(
-                    str(options.templates_dir),
-                    1,
-                    1,
-                    "error",
-                    "the templates folder does not exist (see --templates)",
-                )
-            ]
-        )
-    rendered = render_site(loaded.site, options.templates_dir, checked.bodies)
-    diagnostics = tuple(sorted(set(checked.diagnostics + rendered.diagnostics)))
-    if fails(diagnostics, strict=options.strict):
-        raise ContentError(diagnostics, strict=options.strict)
+def _ignore(_: str) -> None:
+    return None
+
+
+def _open_cache(content_dir: Path, note: Note) -> BuildCache:
+    return BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), note)
+
+
+def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
+    return {key: value for key, value in cache.get_all(kind).items() if isinstance(value, of)}
+
+
+def check_content(
+    content_dir: Path,
+    templates_dir: Path | None = None,
+    *,
+    drafts: bool = False,
+    links_only: bool = False,
+) -> EngineResult:
+    """Every problem a build would report; the site is rendered in memory, nothing written.
+    Without `templates_dir`, only the content and the bodies are checked. With `links_only`,
+    pages are rendered despite body links that name nothing (for check-links to report).
+
+    Records from the cache are read, never written, so a check may run beside a build.
+    """
+    cache = _open_cache(content_dir, _ignore)
     try:
-        write_site(options.out_dir, rendered.files, rendered.copies)
-    except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
-        where = f" ({exc.filename})" if exc.filename else ""
-        raise ClawdemyError(
-            f"error: cannot write the site into {options.out_dir}{where}: {exc.strerror or exc};"
-            " the previous build, if any, is left as it was"
-        ) from None
-    pages = sum(1 for name in rendered.files if name.endswith(".html"))
-    return BuildResult(
-        site=loaded.site,
-        out_dir=options.out_dir,
+        engine = Engine(
+            EngineOptions(content_dir, templates_dir or Path("templates"), drafts),
+            lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
+            bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
+            pages=_records(cache, "page", PageRecord),  # type: ignore[arg-type]
+        )
+    finally:
+        cache.close()
+    return engine.run(pages=templates_dir is not None, tolerate_links=links_only)
+
+
+def _file_digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _source_signature(path: Path) -> str:
+    stat = path.stat()
+    return f"copy:{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def _unchanged(out: Path, rel: str, known: OutputFile | None, made_from: str) -> bool:
+    """True when `out/rel` is the file the last build wrote from the same thing."""
+    if known is None or known.made_from != made_from:
+        return False
+    try:
+        stat = os.stat(out / rel)
+    except OSError:
+        return False
+    return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
+
+
+def _last_build(cache: BuildCache, out: Path) -> LastBuild | None:
+    """The last build, if it is still what is in `out` (same place, same build id)."""
+    last = cache.get_meta("output")
+    if not isinstance(last, LastBuild) or last.out_dir != str(out):
+        return None
+    return last if _marker_identity(out) == last.marker else None
+
+
+def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
+    """Build the site or raise ContentError with every problem; nothing is written on error."""
+    folder = cache_dir(options.content_dir)
+    with build_lock(folder):
+        cache = BuildCache(folder / DB_NAME, code_version(), note)
+        try:
+            return _build(options, cache)
+        finally:
+            cache.close()
+
+
+def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
+    out = options.out_dir.resolve()
+    last = _last_build(cache, out)
+    cached_pages = _records(cache, "page", PageRecord)
+    cached_lessons = _records(cache, "lesson", LessonRecord)
+    cached_bodies = _records(cache, "body", BodyRecord)
+    pages: dict[str, PageRecord] = {}
+    if last is not None:
+        for key, record in cached_pages.items():
+            assert isinstance(record, PageRecord)
+            if _unchanged(out, record.file, last.files.get(record.file), record.digest):
+                pages[key] = record
+    engine = Engine(
+        EngineOptions(options.content_dir, options.templates_dir, options.drafts),
+        lessons=cached_lessons,  # type: ignore[arg-type]
+        bodies=cached_bodies,  # type: ignore[arg-type]
         pages=pages,
-        files=len(rendered.files) + len(rendered.copies),
-        warnings=diagnostics,
+    )
+    result = engine.run()
+    saved: list[tuple[str, str, object]] = [
+        ("lesson", key, record) for key, record in result.parsed.items()
+    ]
+    saved += [("body", key, result.bodies[key]) for key in result.new_bodies]
+    gone = [("lesson", key) for key in cached_lessons if key not in result.loaded.lesson_files]
+    gone += [("body", key) for key in cached_bodies if key not in result.bodies]
+    if not result.ok or fails(result.diagnostics, strict=options.strict):
+        cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds
+        raise ContentError(result.diagnostics, strict=options.strict)
+    assert result.plan is not None
+    files: dict[str, bytes] = {}
+    copies: dict[str, Path] = {}
+    reuse: dict[str, Path] = {}
+    made_from: dict[str, str] = {}
+    known = last.files if last is not None else {}
+    for record in result.pages.values():
+        made_from[record.file] = record.digest
+        data = result.rendered.get(record.file)
+        if data is None or _unchanged(out, record.file, known.get(record.file), record.digest):
+            reuse[record.file] = out / record.file
+        else:
+            files[record.file] = data
+    for rel, data in result.generated.items():
+        made_from[rel] = _file_digest(data)
+        if _unchanged(out, rel, known.get(rel), made_from[rel]):
+            reuse[rel] = out / rel
+        else:
+            files[rel] = data
+    for rel, source in result.copies.items():
+        made_from[rel] = _source_signature(source)
+        if _unchanged(out, rel, known.get(rel), made_from[rel]):
+            reuse[rel] = out / rel
+        else:
+            copies[rel] = source
+    no_change = last is not None and not files and not copies and set(reuse) == set(known)
+    if not no_change:
+        try:
+            write_site(out, files, copies, reuse=reuse)
+        except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
+            where = f" ({exc.filename})" if exc.filename else ""
+            raise ClawdemyError(
+                f"error: cannot write the site into {options.out_dir}{where}:"
+                f" {exc.strerror or exc}; the previous build, if any, is left as it was"
+            ) from None
+    outputs: dict[str, OutputFile] = {}
+    for rel, origin in made_from.items():
+        if no_change and rel in known:
+            outputs[rel] = known[rel]
+            continue
+        stat = os.stat(out / rel)
+        outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
+    gone += [("page", key) for key in cached_pages if key not in result.pages]
+    saved += [
+        ("page", key, record)
+        for key, record in result.pages.items()
+        if record.file in result.rendered or key not in pages
+    ]
+    cache.save(
+        put=saved,
+        drop=gone,
+        meta={"output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs)},
+    )
+    page_count = sum(1 for name in made_from if name.endswith(".html"))
+    return BuildResult(
+        result=result,
+        out_dir=options.out_dir,
+        pages=page_count,
+        files=len(made_from),
+        written=0 if no_change else len(files) + len(copies),
+        warnings=result.diagnostics,
     )

@@ -51,11 +51,16 @@ def build(content: Path, templates: Path, out: Path, drafts: bool, strict: bool)
     from clawdemy_site.build import BuildOptions, build_site
 
     guard_out(out, content, templates)
-    result = build_site(BuildOptions(content, templates, out, drafts=drafts, strict=strict))
+    result = build_site(
+        BuildOptions(content, templates, out, drafts=drafts, strict=strict),
+        lambda message: click.echo(message, err=True),
+    )
     if result.warnings:
         click.echo(format_report(result.warnings), err=True)
-    lessons = sum(len(track.lessons) for track in result.site.tracks)
-    tracks = len(result.site.tracks)
+    site = result.result.site
+    assert site is not None
+    lessons = sum(len(track.lessons) for track in site.tracks)
+    tracks = len(site.tracks)
     click.echo(
         f"built {result.pages} pages ({lessons} lesson{'s' * (lessons != 1)}"
         f" in {tracks} track{'s' * (tracks != 1)}) into {out}",
@@ -71,7 +76,9 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     """Validate the content; write nothing."""
     from clawdemy_site.build import check_content
 
-    diagnostics = check_content(content, drafts=drafts).diagnostics
+    templates = Path("templates")
+    checked = check_content(content, templates if templates.is_dir() else None, drafts=drafts)
+    diagnostics = checked.diagnostics
     if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
         raise ContentError(diagnostics, strict=strict)
     if diagnostics:

@@ -32,23 +32,43 @@ def _clear_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(out: Path, files: Mapping[str, bytes], copies: Mapping[str, Path]) -> None:
-    """Write `files` (relative path -> bytes) and `copies` (relative path -> source) as `out`."""
+def write_site(
+    out: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    *,
+    reuse: Mapping[str, Path] | None = None,
+    marker: str = "This folder is written by `clawdemy build`.\n",
+) -> None:
+    """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
+    (relative path -> the same file in the last build, hard-linked so that it keeps its
+    modification time) as `out`."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(out)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
+    made: set[Path] = {staging}
+
+    def place(rel: str) -> Path:
+        path = _inside(staging, rel)
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        return path
+
     try:
         os.chmod(staging, 0o755)
         for rel, data in sorted(files.items()):
-            path = _inside(staging, rel)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            place(rel).write_bytes(data)
         for rel, source in sorted(copies.items()):
-            path = _inside(staging, rel)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, path)
-        (staging / BUILD_MARKER).write_text("This folder is written by `clawdemy build`.\n")
+            shutil.copyfile(source, place(rel))
+        for rel, old in sorted((reuse or {}).items()):
+            path = place(rel)
+            try:
+                os.link(old, path)
+            except OSError:  # another file system, or links not allowed: copy instead
+                shutil.copy2(old, path)
+        (staging / BUILD_MARKER).write_text(marker)
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rename(out, retired / out.name)

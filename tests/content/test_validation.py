@@ -602,7 +602,7 @@ def test_parse_lesson_reads_every_field() -> None:
         12,
         ("One.", "Two."),
     )
-    assert (lesson.url, lesson.references_url) == ("t/03-three/", "t/03-three/references/")
+    assert lesson.source == "t/03-three.md"
     assert [(ref.track, ref.number, ref.note) for ref in lesson.leads_to] == [
         ("other", 1, "Go on.")
     ]

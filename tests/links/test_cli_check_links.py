@@ -544,7 +544,7 @@ def test_offline_does_not_import_the_http_client(site: Site, server: LoopbackSer
 # --- the build --out folder -----------------------------------------------------------------
 
 
-def test_missing_out_is_built_in_a_temporary_folder_and_not_created(
+def test_internal_links_come_from_the_plan_and_no_out_is_created(
     site: Site, server: LoopbackServer, check: Check
 ) -> None:
     offline_site(site, server.url("/never"))
@@ -553,7 +553,7 @@ def test_missing_out_is_built_in_a_temporary_folder_and_not_created(
     run = check("--offline")
 
     assert run.exit_code == 1
-    assert "building a temporary copy" in run.stderr
+    assert run.results()["02-other.md#missing-anchor"]["status"] == "broken"
     assert not out.exists()
 
 
@@ -565,40 +565,39 @@ def build(site: Site) -> Path:
     return out
 
 
-def test_current_out_is_the_site_checked(site: Site, server: LoopbackServer, check: Check) -> None:
-    offline_site(site, server.url("/never"))
-    out = build(site)
-    # Break the built copy only: if check-links reads --out, it must see this.
-    page = out / TRACK / "02-other" / "index.html"
-    page.write_text(page.read_text().replace('id="good-anchor"', 'id="renamed"'))
-
-    run = check("--offline")
-
-    assert "temporary" not in run.stderr
-    got = run.results()
-    assert got["02-other.md#good-anchor"]["status"] == "broken"
-
-
-def test_stale_out_is_rebuilt_in_a_temporary_folder_and_left_alone(
+def test_a_built_copy_is_neither_read_nor_touched(
     site: Site, server: LoopbackServer, check: Check
 ) -> None:
     first, _ = offline_site(site, server.url("/never"))
-    out = build(site)
-    marker = out / BUILD_MARKER
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
-    # Fix the missing anchor in the content, newer than the build.
     text = site.files[first].replace("#missing-anchor", "#good-anchor")
     site.files[first] = text
     (site.content / first).write_text(text)
-    later = marker.stat().st_mtime + 10
-    os.utime(site.content / first, (later, later))
+    out = build(site)
+    # Break the built copy only: check-links checks the site as planned, not this copy.
+    page = out / TRACK / "02-other" / "index.html"
+    page.write_text(page.read_text().replace('id="good-anchor"', 'id="renamed"'))
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*")}
 
     run = check("--offline")
 
-    assert "building a temporary copy" in run.stderr
+    assert run.exit_code == 0, run.stdout
+    assert run.results()["02-other.md#good-anchor"]["status"] == "ok"
+    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
+
+
+def test_a_content_fix_is_seen_without_building(
+    site: Site, server: LoopbackServer, check: Check
+) -> None:
+    first, _ = offline_site(site, server.url("/never"))
+    assert check("--offline").exit_code == 1
+    text = site.files[first].replace("#missing-anchor", "#good-anchor")
+    site.files[first] = text
+    (site.content / first).write_text(text)
+
+    run = check("--offline")
+
     assert run.exit_code == 0, run.stdout
     assert "02-other.md#missing-anchor" not in run.results()
-    assert {p: p.stat().st_mtime_ns for p in out.rglob("*")} == before
 
 
 # --- output formats and streams -------------------------------------------------------------
@@ -698,7 +697,7 @@ def test_stdout_carries_only_the_report_in_a_real_process(
     report = json.loads(done.stdout)  # nothing but the JSON
     assert {r["url"] for r in report["results"]} >= set(url.values())
     assert "\r" not in done.stderr  # no progress bar when stderr is not a terminal
-    assert "building a temporary copy" in done.stderr
+    assert '"results"' not in done.stderr
     assert "Traceback" not in done.stderr
 
 

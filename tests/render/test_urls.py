@@ -1,4 +1,4 @@
-"""relative_url and page_file: every internal address is relative to the page's folder."""
+"""relative_url and page_file (the plan's): every internal address is relative to the page's folder."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import posixpath
 
 import pytest
 
-from clawdemy_site.render.urls import page_file, relative_url
+from clawdemy_site.plan import page_file
+from clawdemy_site.render.urls import relative_url
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,19 @@ class LoadResult:
         return tuple(d for d in self.diagnostics if d.severity == "error")
 
 
+#: Parses one lesson file's text: (text, path as shown, track, file stem) -> the lesson, or
+#: None, and the problems found. The build passes one that remembers earlier answers.
+LessonParser = Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnostic, ...]]]
+
+
+def parse_lesson_text(
+    text: str, path: str, track: str, stem: str
+) -> tuple[Lesson | None, tuple[Diagnostic, ...]]:
+    problems = Problems(path)
+    lesson = parse_lesson(text, path=path, track=track, stem=stem, problems=problems)
+    return lesson, tuple(problems.items)
+
+
 def display_path(path: Path) -> str:
     """A path as the user names it: relative to the current directory."""
     return os.path.relpath(path)
@@ -58,6 +72,7 @@ class _Reader:
     """Walks content/, collecting lessons, tracks, assets and problems."""
 
     content_dir: Path
+    parse: LessonParser = parse_lesson_text
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
     tracks: list[tuple[str, str, TrackFields]] = field(default_factory=list)
@@ -159,13 +174,12 @@ class _Reader:
         self.lesson_files.add(path.relative_to(self.content_dir).as_posix())
         problems = Problems(display_path(path))
         text = self.read_text(path, problems)
+        self.diagnostics += problems.items
         if text is not None:
-            lesson = parse_lesson(
-                text, path=problems.path, track=track, stem=path.stem, problems=problems
-            )
+            lesson, found = self.parse(text, problems.path, track, path.stem)
             if lesson is not None:
                 self.lessons.append(lesson)
-        self.diagnostics += problems.items
+            self.diagnostics += found
 
     def asset(self, path: Path) -> None:
         if path.suffix in (".md", ".yml", ".yaml"):
@@ -197,7 +211,9 @@ class _Reader:
         self.assets.append(Asset(real, path.relative_to(self.content_dir).as_posix()))
 
 
-def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
+def load_site(
+    content_dir: Path, *, drafts: bool = False, parse: LessonParser = parse_lesson_text
+) -> LoadResult:
     """Read and check the whole site; gather every problem rather than stop at the first."""
     content_dir = content_dir.resolve()
     if not content_dir.is_dir():
@@ -209,7 +225,7 @@ def load_site(content_dir: Path, *, drafts: bool = False) -> LoadResult:
             "the content folder does not exist (see --content)",
         )
         return LoadResult(None, (problem,))
-    reader = _Reader(content_dir)
+    reader = _Reader(content_dir, parse)
     config = reader.site_config()
     reader.walk()
     diagnostics = reader.diagnostics

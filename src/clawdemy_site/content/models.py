@@ -97,15 +97,6 @@ class Lesson:
         return f"{self.track}/{self.slug}.md"
 
     @property
-    def url(self) -> str:
-        """The page's address relative to the site root, e.g. `neural-networks/02-x/`."""
-        return f"{self.track}/{self.slug}/"
-
-    @property
-    def references_url(self) -> str:
-        return f"{self.url}references/"
-
-    @property
     def sources(self) -> tuple[SourceCurriculum, ...]:
         return tuple(r for r in self.references if isinstance(r, SourceCurriculum))
 
@@ -126,10 +117,6 @@ class Track:
     position: int | None
     lessons: tuple[Lesson, ...]
     path: str
-
-    @property
-    def url(self) -> str:
-        return f"{self.slug}/"
 
     @property
     def total_minutes(self) -> int:
@@ -177,14 +164,6 @@ class Site:
     tracks: tuple[Track, ...]
     assets: tuple[Asset, ...]
     content_dir: Path
-
-    def lesson(self, track: str, number: int) -> Lesson | None:
-        for t in self.tracks:
-            if t.slug == track:
-                for lesson in t.lessons:
-                    if lesson.number == number:
-                        return lesson
-        return None
 
     def track(self, slug: str) -> Track | None:
         return next((t for t in self.tracks if t.slug == slug), None)

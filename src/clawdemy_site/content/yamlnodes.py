@@ -81,7 +81,35 @@ def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[
 
     Returns the value (None for an empty document) and the keys written twice.
     Raises YamlError for malformed YAML, naming where the parser stopped.
+
+    libyaml (`CSafeLoader`) composes the nodes, marks included, many times faster than
+    PyYAML's pure-Python composer; any problem it meets is parsed again in pure Python,
+    whose errors carry the words and marks our messages are made from.
     """
+    if _FAST_LOADER is not None:
+        try:
+            fast = _FAST_LOADER(text)
+        except yaml.YAMLError:
+            fast = None
+        if fast is not None:
+            try:
+                node = fast.get_single_node()
+                if node is None:
+                    return None, ()
+                converter = _Converter(fast, first_line)
+                return converter.convert(node), tuple(converter.duplicates)
+            except (yaml.YAMLError, YamlError, RecursionError):
+                pass  # worded below, by the pure-Python parser
+            finally:
+                fast.dispose()
+    return _parse_slowly(text, first_line)
+
+
+#: libyaml's loader when PyYAML was built with it; None otherwise.
+_FAST_LOADER: type[yaml.CSafeLoader] | None = getattr(yaml, "CSafeLoader", None)
+
+
+def _parse_slowly(text: str, first_line: int) -> tuple[YValue | None, tuple[DuplicateKey, ...]]:
     try:
         loader = yaml.SafeLoader(text)  # rejects control characters such as NUL already
     except yaml.reader.ReaderError as exc:
@@ -155,7 +183,7 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
 class _Converter:
-    def __init__(self, loader: yaml.SafeLoader, first_line: int) -> None:
+    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, first_line: int) -> None:
         self._loader = loader
         self._first_line = first_line
         self._nodes = 0

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from clawdemy_site.content.models import FurtherStudy, Lesson, Site, SourceCurriculum
+from clawdemy_site.engine import BodyRecord
 from clawdemy_site.links.model import ExternalLink, SourceRef
-from clawdemy_site.render.markdown import RenderedBody
 
 
 def _reference_urls(lesson: Lesson) -> Iterable[tuple[str, int]]:
@@ -21,15 +21,15 @@ def _reference_urls(lesson: Lesson) -> Iterable[tuple[str, int]]:
                 yield entry.companion.url, entry.companion.url_line
 
 
-def external_links(site: Site, bodies: Mapping[Lesson, RenderedBody]) -> tuple[ExternalLink, ...]:
+def external_links(site: Site, bodies: Mapping[str, BodyRecord]) -> tuple[ExternalLink, ...]:
     """Each URL once, sorted, with the sorted places that cite it."""
     places: dict[str, set[SourceRef]] = {}
     for track in site.tracks:
         for lesson in track.lessons:
             found = list(_reference_urls(lesson))
-            body = bodies.get(lesson)
-            if body is not None:
-                found += [(link.url, link.line) for link in body.external_links]
+            record = bodies.get(lesson.source)
+            if record is not None:
+                found += [(link.url, link.line) for link in record.body.external_links]
             for url, line in found:
                 places.setdefault(url, set()).add(SourceRef(lesson.path, line))
     return tuple(ExternalLink(url, tuple(sorted(refs))) for url, refs in sorted(places.items()))

@@ -74,7 +74,9 @@ class LinkOrigin:
     sources: tuple[SourceRef, ...]
 
 
-def _resolve(page: str, href: str, files: frozenset[str], base_path: str) -> tuple[str | None, str]:
+def resolve_href(
+    page: str, href: str, files: frozenset[str], base_path: str
+) -> tuple[str | None, str]:
     """(the built file `href` names from `page`, or None; the fragment).
 
     `base_path` is the path of the site's base_url (`/course/`): an address
@@ -120,7 +122,7 @@ def judge_internal(
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue  # external: checked from the content, not the build
-            target, fragment = _resolve(page, href, files, base_path)
+            target, fragment = resolve_href(page, href, files, base_path)
             status, detail = "ok", ""
             if target is None:
                 status, detail = "broken", f"no built file for `{href}` on {page}"

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from clawdemy_site.build import check_content, render_site
-from clawdemy_site.content.models import Lesson, Site
+from clawdemy_site.build import check_content
+from clawdemy_site.content.models import Site
+from clawdemy_site.engine import EngineResult
 from clawdemy_site.errors import ContentError
 from clawdemy_site.links.extract import external_links
 from clawdemy_site.links.flaky import FlakyPolicy
-from clawdemy_site.links.internal import LinkOrigin, judge_internal, scan_built_site
+from clawdemy_site.links.internal import LinkOrigin, PageScan, judge_internal
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
-from clawdemy_site.outguard import BUILD_MARKER
-from clawdemy_site.render.markdown import RenderedBody
-from clawdemy_site.render.urls import page_file
-from clawdemy_site.write import write_site
+from clawdemy_site.plan import lesson_page_id
 
 Say = Callable[[str], None]
 #: Told (links done, links in all) as external links are checked.
@@ -45,25 +42,6 @@ class LinkRunOptions:
     drafts: bool = False
     #: --timeout, which wins over `links.timeout` in site.yml; None when not given.
     timeout: float | None = None
-
-
-def newest_mtime(*folders: Path) -> float:
-    newest = 0.0
-    for folder in folders:
-        for root, _dirs, names in os.walk(folder):
-            for name in names:
-                try:
-                    newest = max(newest, os.stat(os.path.join(root, name)).st_mtime)
-                except OSError:
-                    continue
-    return newest
-
-
-def build_is_current(out_dir: Path, content_dir: Path, templates_dir: Path) -> bool:
-    marker = out_dir / BUILD_MARKER
-    if not marker.is_file():
-        return False
-    return marker.stat().st_mtime >= newest_mtime(content_dir, templates_dir)
 
 
 def _check_options(site: Site, options: CheckOptions, *, timeout: float | None) -> CheckOptions:
@@ -119,31 +97,28 @@ def template_locator(
     return locate
 
 
-def internal_results(
-    site: Site, bodies: dict[Lesson, RenderedBody], options: LinkRunOptions, say: Say
-) -> list[LinkResult]:
-    rendered = render_site(site, options.templates_dir, bodies)
-    link_problems = {broken.diagnostic for body in bodies.values() for broken in body.broken_links}
-    if any(d.severity == "error" and d not in link_problems for d in rendered.diagnostics):
-        raise ContentError(rendered.diagnostics)
+def internal_results(checked: EngineResult, options: LinkRunOptions) -> list[LinkResult]:
+    """Every internal link and `#fragment` of the site as the engine planned and rendered it:
+    from the ids and links recorded for each page, without writing or re-reading HTML."""
+    site, plan = checked.site, checked.plan
+    assert site is not None and plan is not None
     origins: dict[tuple[str, str], LinkOrigin] = {}
-    for lesson, body in bodies.items():
-        for link in body.internal_links:
-            key = (page_file(lesson.url), link.href)
+    paths = {lesson.source: lesson.path for track in site.tracks for lesson in track.lessons}
+    for source, record in checked.bodies.items():
+        page = plan.by_id.get(lesson_page_id(source))
+        if page is None:
+            continue
+        for link in record.body.internal_links:
+            key = (page.file, link.href)
             known = origins[key].sources if key in origins else ()
-            place = SourceRef(lesson.path, link.line)
+            place = SourceRef(paths[source], link.line)
             origins[key] = LinkOrigin(link.written, (*known, place))
-    locate = template_locator(options.templates_dir, rendered.templates)
+    template_of = {page.file: page.template for page in plan.pages}
+    locate = template_locator(options.templates_dir, template_of)
     base_path = urlsplit(site.config.base_url).path or "/"
-    if build_is_current(options.out_dir, options.content_dir, options.templates_dir):
-        pages, files = scan_built_site(options.out_dir)
-    else:
-        say(f"{options.out_dir} is missing or older than the content: building a temporary copy")
-        with tempfile.TemporaryDirectory(prefix="clawdemy-links-") as scratch:
-            out = Path(scratch) / "site"
-            write_site(out, rendered.files, rendered.copies)
-            pages, files = scan_built_site(out)
-    return judge_internal(pages, files, origins=origins, locate=locate, base_path=base_path)
+    scans = {record.file: PageScan(record.ids, record.links) for record in checked.pages.values()}
+    files = frozenset(scans) | frozenset(checked.generated) | frozenset(checked.copies)
+    return judge_internal(scans, files, origins=origins, locate=locate, base_path=base_path)
 
 
 def flaky_policy(site: Site) -> FlakyPolicy:
@@ -213,7 +188,7 @@ def _fetch(
     return run_checks(links, check, step)
 
 
-def unpublishable_links(bodies: dict[Lesson, RenderedBody]) -> list[LinkResult]:
+def unpublishable_links(checked: EngineResult) -> list[LinkResult]:
     """Body links that name nothing the build can publish: broken, where they are written."""
     return [
         LinkResult(
@@ -222,8 +197,8 @@ def unpublishable_links(bodies: dict[Lesson, RenderedBody]) -> list[LinkResult]:
             detail=broken.diagnostic.message,
             sources=(SourceRef(broken.diagnostic.path, broken.diagnostic.line),),
         )
-        for body in bodies.values()
-        for broken in body.broken_links
+        for record in checked.bodies.values()
+        for broken in record.body.broken_links
     ]
 
 
@@ -231,13 +206,13 @@ def run_link_check(
     options: LinkRunOptions, say: Say, progress: Progress | None = None
 ) -> list[LinkResult]:
     """Every result of this run: internal links, then external ones (unless offline)."""
-    checked = check_content(options.content_dir, drafts=options.drafts)
-    site = checked.loaded.site
-    if site is None:
+    checked = check_content(
+        options.content_dir, options.templates_dir, drafts=options.drafts, links_only=True
+    )
+    if checked.site is None:
         raise ContentError(checked.diagnostics)
-    bodies = checked.bodies
-    results = [*unpublishable_links(bodies), *internal_results(site, bodies, options, say)]
+    results = [*unpublishable_links(checked), *internal_results(checked, options)]
     if not options.offline:
-        links = external_links(site, bodies)
-        results += external_results(site, links, options, say, progress)
+        links = external_links(checked.site, checked.bodies)
+        results += external_results(checked.site, links, options, say, progress)
     return sorted(results, key=lambda result: (result.url, result.sources))

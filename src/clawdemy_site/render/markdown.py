@@ -10,7 +10,6 @@ from __future__ import annotations
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
 
@@ -22,23 +21,12 @@ from markdown.extensions.toc import TocExtension, slugify
 from markdown.treeprocessors import Treeprocessor
 
 from clawdemy_site.errors import Diagnostic, Severity
+from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.math import MathExtension
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
-
-
-@dataclass(frozen=True)
-class LinkTargets:
-    """Where content files are published, by their path relative to content/."""
-
-    #: Lesson files to page addresses: `neural-networks/03-x.md` -> `neural-networks/03-x/`.
-    pages: Mapping[str, str]
-    #: Asset files, published at the same relative place.
-    assets: frozenset[str]
-    #: Lesson files that are drafts left out of this build.
-    drafts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -73,6 +61,11 @@ class RenderedBody:
     diagnostics: tuple[Diagnostic, ...]
     internal_links: tuple[InternalBodyLink, ...] = ()
     broken_links: tuple[BrokenBodyLink, ...] = ()
+    #: Every content path a link in the body named, with what `LinkTargets.lookup` answered:
+    #: the body renders the same while each answer stays the same.
+    lookups: tuple[tuple[str, tuple[str, str]], ...] = ()
+    #: The ids of the body's elements (headings, footnotes), for `#fragment` checks.
+    ids: frozenset[str] = frozenset()
 
 
 #: Ids the page templates use; a body heading never takes one of them.
@@ -127,6 +120,7 @@ class _Context:
     internal: list[InternalBodyLink] = field(default_factory=list)
     broken: list[BrokenBodyLink] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
+    lookups: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: How many links to each address have been placed so far.
     asked: dict[str, int] = field(default_factory=dict)
     #: (line, column) in the body where each address is written in link syntax.
@@ -230,20 +224,15 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     if target.startswith("../") or target == "..":
         ctx.report_link(url, f"link `{url}` points outside content/")
         return "#"
-    targets = ctx.targets
-    if target in targets.drafts:
+    kind, address = ctx.targets.lookup(target)
+    ctx.lookups[target] = (kind, address)
+    if kind == "draft":
         ctx.report_link(
             url, f"link `{url}` names a draft lesson: drafts are published only with --drafts"
         )
         return "#"
-    if target in targets.pages:
-        return quote(relative_url(ctx.page_url, targets.pages[target])) + fragment
-    if target in targets.assets:
-        return quote(relative_url(ctx.page_url, target)) + fragment
-    folder = target.rstrip("/") + "/"
-    tracks = {page.split("/", 1)[0] + "/" for page in targets.pages.values()}
-    if folder in tracks or folder == "./":
-        return quote(relative_url(ctx.page_url, "" if folder == "./" else folder)) + fragment
+    if kind != "missing":
+        return quote(relative_url(ctx.page_url, address)) + fragment
     ctx.report_link(
         url,
         f"link `{url}` names `{target}`, which is not a lesson, a track or a published file"
@@ -285,41 +274,75 @@ class _LinkRewriter(Treeprocessor):
 
 
 class _LinkExtension(Extension):
-    def __init__(self, ctx: _Context) -> None:
+    def __init__(self, rewriter: list[_LinkRewriter]) -> None:
         super().__init__()
-        self.ctx = ctx
+        self.rewriter = rewriter
 
     def extendMarkdown(self, md: Markdown) -> None:
-        md.treeprocessors.register(_LinkRewriter(md, self.ctx), "clawdemy-links", 8)
+        rewriter = _LinkRewriter(md, _Context("", "", LinkTargets({}, frozenset()), "", "", 1))
+        self.rewriter.append(rewriter)
+        md.treeprocessors.register(rewriter, "clawdemy-links", 8)
+
+
+@dataclass
+class _Converter:
+    """One Python-Markdown instance with our extensions, reset between bodies: building it
+    costs more than converting a short body."""
+
+    md: Markdown
+    rewriter: _LinkRewriter
+    math_problems: list[str]
+
+
+_converter: _Converter | None = None
+
+
+def _get_converter() -> _Converter:
+    global _converter
+    if _converter is None:
+        math_problems: list[str] = []
+        rewriters: list[_LinkRewriter] = []
+        md = Markdown(
+            extensions=[
+                "tables",
+                "fenced_code",
+                "sane_lists",
+                "attr_list",
+                "def_list",
+                "abbr",
+                CodeHiliteExtension(css_class="codehilite", guess_lang=False),
+                FootnoteExtension(UNIQUE_IDS=False),
+                TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
+                MathExtension(math_problems),
+                _LinkExtension(rewriters),
+            ],
+            output_format="html",
+        )
+        _converter = _Converter(md, rewriters[0], math_problems)
+    return _converter
+
+
+#: An element's id in rendered HTML.
+_ID = re.compile(r'\sid="([^"]+)"')
 
 
 def render_body(
     body: str, *, source: str, page_url: str, targets: LinkTargets, path: str, body_line: int
 ) -> RenderedBody:
     """Render one lesson body. `source` is the lesson file relative to content/."""
+    global _converter
     ctx = _Context(source, page_url, targets, path, body, body_line)
-    math_problems: list[str] = []
-    md = Markdown(
-        extensions=[
-            "tables",
-            "fenced_code",
-            "sane_lists",
-            "attr_list",
-            "def_list",
-            "abbr",
-            CodeHiliteExtension(css_class="codehilite", guess_lang=False),
-            FootnoteExtension(UNIQUE_IDS=False),
-            TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
-            MathExtension(math_problems),
-            _LinkExtension(ctx),
-        ],
-        output_format="html",
-    )
+    converter = _get_converter()
+    converter.rewriter.ctx = ctx
+    converter.math_problems.clear()
+    math_problems = converter.math_problems
+    md = converter.md.reset()
     try:
         html = md.convert(body)
     except RecursionError:  # Python-Markdown recurses on deeply nested lists and emphasis
         problem = "the body nests lists, quotes or emphasis too deeply to render"
         ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
+        _converter = None  # a failed conversion may leave the instance half-reset
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
     for block in md.htmlStash.rawHtmlBlocks:
         for found in _RAW_HTML_URL.finditer(str(block)):
@@ -335,10 +358,13 @@ def render_body(
     for problem in math_problems:
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
+    safe = sanitize_body(html)
     return RenderedBody(
-        sanitize_body(html),
+        safe,
         tuple(ctx.links),
         tuple(ctx.problems),
         tuple(ctx.internal),
         tuple(ctx.broken),
+        tuple(sorted(ctx.lookups.items())),
+        frozenset(_ID.findall(safe)),
     )

@@ -1,21 +1,15 @@
-"""sitemap.xml: the canonical address of every published page."""
+"""sitemap.xml: the canonical address of every published page, in the plan's order."""
 
 from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from clawdemy_site.content.models import Site
+from clawdemy_site.plan import SitePlan
 
 
-def sitemap_xml(site: Site) -> str:
-    base = site.config.base_url
-    urls = [base, f"{base}credits/"]
-    for track in site.tracks:
-        urls.append(base + track.url)
-        for lesson in track.lessons:
-            urls += [base + lesson.url, base + lesson.references_url]
+def sitemap_xml(plan: SitePlan, base_url: str) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     lines.append('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">')
-    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in urls]
+    lines += [f"  <url><loc>{escape(url)}</loc></url>" for url in plan.sitemap_urls(base_url)]
     lines.append("</urlset>")
     return "\n".join(lines) + "\n"

@@ -6,6 +6,8 @@ is only ever passed as data: no author text is evaluated as a template.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import traceback
 from collections.abc import Callable
@@ -13,12 +15,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import jinja2
+import jinja2.meta
 from markupsafe import Markup
 
 from clawdemy_site.content.models import SiteConfig
 from clawdemy_site.errors import Diagnostic
-from clawdemy_site.render.pages import OutputPage
+from clawdemy_site.plan import PlannedPage
 from clawdemy_site.render.urls import relative_url
+from clawdemy_site.render.views import PageView
 from clawdemy_site.render.words import minutes_sentence, number_in_words
 
 
@@ -51,25 +55,62 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     return env
 
 
-def _url_function(page: OutputPage, config: SiteConfig) -> Callable[[str], str]:
-    if page.url.endswith(".html"):
+def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]:
+    if page.kind == "not_found":
         # A page served at any address (404.html): links start from the site's own path.
         base_path = urlsplit(config.base_url).path or "/"
         return lambda target: base_path + target
     return lambda target: relative_url(page.url, target)
 
 
+def template_closure(env: jinja2.Environment, name: str) -> tuple[str, ...]:
+    """`name` and every template it extends, includes or imports, transitively, sorted."""
+    found: set[str] = set()
+    waiting = [name]
+    while waiting:
+        current = waiting.pop()
+        if current in found:
+            continue
+        found.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            parsed = env.parse(source)
+        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+            continue  # reported when the page is rendered
+        waiting += [ref for ref in jinja2.meta.find_referenced_templates(parsed) if ref]
+    return tuple(sorted(found))
+
+
+def template_fingerprint(env: jinja2.Environment, name: str) -> str:
+    """A digest of the sources of `name` and every template it depends on."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    for current in template_closure(env, name):
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+        except jinja2.TemplateNotFound:
+            source = "\0missing"
+        digest.update(f"{current}\0{len(source)}\0{source}".encode())
+    return digest.hexdigest()
+
+
 def render_page(
-    env: jinja2.Environment, page: OutputPage, config: SiteConfig, *, templates_dir: Path
+    env: jinja2.Environment,
+    page: PlannedPage,
+    view: PageView,
+    config: SiteConfig,
+    *,
+    templates_dir: Path,
 ) -> str:
     """Render one planned page; a broken template raises TemplateProblem naming file and line."""
-    context = {
-        **page.data,
-        "site": config,
-        "page": page,
-        "canonical": config.base_url + page.url,
-        "url": _url_function(page, config),
+    context: dict[str, object] = {
+        field.name: getattr(view, field.name) for field in dataclasses.fields(view)
     }
+    context.update(
+        site=config,
+        page=view,
+        canonical=config.base_url + page.url,
+        url=_url_function(page, config),
+    )
     if "body" in context:
         context["body"] = Markup(context["body"])  # sanitized HTML from render.markdown
     try:

@@ -17,8 +17,3 @@ def relative_url(from_dir: str, to: str) -> str:
     if to.endswith("/") or to == "":
         rel = "./" if rel == "." else rel + "/"
     return rel
-
-
-def page_file(url: str) -> str:
-    """The file that serves a page address: `a/b/` -> `a/b/index.html`, `` -> `index.html`."""
-    return f"{url}index.html" if url.endswith("/") or url == "" else url

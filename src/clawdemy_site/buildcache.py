@@ -1,0 +1,218 @@
+"""The build's persistent cache in `.clawdemy/build.sqlite`, and the lock that keeps two builds
+of one project apart.
+
+What is kept: each lesson file parsed (by the digest of its bytes), each body rendered (by the
+digest of its source and what its links named), each page's record (what it was made from,
+the digest of what was written, its ids and links), and facts about the last written build.
+Values are pickled, and read back through an unpickler that can build nothing but this
+package's frozen dataclasses and plain containers, so a tampered cache cannot run code.
+A cache that is corrupt, or written by another version, is discarded with a note.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import errno
+import fcntl
+import io
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from clawdemy_site.errors import ClawdemyError
+
+#: Bumped whenever what is stored changes shape.
+SCHEMA_VERSION = 1
+CACHE_DIR = ".clawdemy"
+DB_NAME = "build.sqlite"
+LOCK_NAME = "build.lock"
+
+_SAFE_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict"})
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Unpickles only clawdemy's dataclasses and builtin containers."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == "builtins" and name in _SAFE_BUILTINS:
+            return getattr(__import__("builtins"), name)  # type: ignore[no-any-return]
+        if module.startswith("clawdemy_site."):
+            found = getattr(__import__(module, fromlist=[name]), name, None)
+            if isinstance(found, type) and dataclasses.is_dataclass(found):
+                return found
+        raise pickle.UnpicklingError(f"the cache names `{module}.{name}`, which it may not")
+
+
+def loads(blob: bytes) -> object:
+    return _SafeUnpickler(io.BytesIO(blob)).load()
+
+
+def dumps(value: object) -> bytes:
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+class CacheUnusable(Exception):
+    """The cache cannot be trusted; it is discarded."""
+
+
+#: Set to put the build cache somewhere else than `.clawdemy/` beside `content/`.
+CACHE_DIR_VARIABLE = "CLAWDEMY_CACHE_DIR"
+
+
+def cache_dir(content_dir: Path) -> Path:
+    """`.clawdemy/` beside `content/`, or the folder named by $CLAWDEMY_CACHE_DIR."""
+    chosen = os.environ.get(CACHE_DIR_VARIABLE)
+    if chosen:
+        return Path(chosen).resolve()
+    return content_dir.resolve().parent / CACHE_DIR
+
+
+class BuildCache:
+    """One open cache database. Reads are lazy; writes happen in `save`."""
+
+    def __init__(self, path: Path, code_version: str, note: Callable[[str], None]) -> None:
+        self.path = path
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = self._open(path, code_version)
+        except (sqlite3.DatabaseError, CacheUnusable, OSError, pickle.UnpicklingError) as exc:
+            note(f"note: the build cache {_show(path)} was discarded ({exc}); building afresh")
+            self._discard(path)
+            try:
+                self._db = self._open(path, code_version)
+            except (sqlite3.DatabaseError, CacheUnusable, OSError) as again:
+                note(f"note: building without a cache: {again}")
+                self._db = None
+
+    @staticmethod
+    def _discard(path: Path) -> None:
+        for name in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with suppress(FileNotFoundError):
+                name.unlink()
+
+    @staticmethod
+    def _open(path: Path, code_version: str) -> sqlite3.Connection:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# clawdemy's caches: never committed\n*\n")
+        db = sqlite3.connect(path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=DELETE")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS entries (kind TEXT, key TEXT, value BLOB,"
+                " PRIMARY KEY (kind, key))"
+            )
+            found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            version = f"{SCHEMA_VERSION}:{code_version}"
+            if found is None:
+                db.execute("INSERT INTO meta VALUES ('version', ?)", (version,))
+            elif found[0] != version:
+                raise CacheUnusable("it was written by another version of clawdemy")
+            db.execute("PRAGMA quick_check").fetchone()
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    @property
+    def usable(self) -> bool:
+        return self._db is not None
+
+    def get_all(self, kind: str) -> dict[str, object]:
+        """Every entry of `kind`, unpickled; an entry that does not unpickle is dropped."""
+        if self._db is None:
+            return {}
+        found: dict[str, object] = {}
+        try:
+            rows = self._db.execute("SELECT key, value FROM entries WHERE kind = ?", (kind,))
+            for key, blob in rows:
+                try:
+                    found[key] = loads(blob)
+                except Exception:  # a damaged entry: rebuilt rather than trusted
+                    continue
+        except sqlite3.DatabaseError:
+            return {}
+        return found
+
+    def get_meta(self, key: str) -> object | None:
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return loads(row[0]) if row is not None else None
+        except Exception:
+            return None
+
+    def save(
+        self,
+        *,
+        put: Iterable[tuple[str, str, object]],
+        drop: Iterable[tuple[str, str]] = (),
+        meta: dict[str, object] | None = None,
+    ) -> None:
+        """Write entries (kind, key, value), remove (kind, key), set meta, in one transaction."""
+        if self._db is None:
+            return
+        db = self._db
+        try:
+            db.execute("BEGIN")
+            db.executemany("DELETE FROM entries WHERE kind = ? AND key = ?", list(drop))
+            db.executemany(
+                "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                [(kind, key, dumps(value)) for kind, key, value in put],
+            )
+            for key, value in (meta or {}).items():
+                db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, dumps(value)))
+            db.execute("COMMIT")
+        except sqlite3.DatabaseError:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _show(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+class BuildLocked(ClawdemyError):
+    """Another build of the same project is running."""
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold `.clawdemy/build.lock` for a build; a second build is refused, not queued."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / LOCK_NAME
+    handle = open(path, "a+")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "another process"
+            raise BuildLocked(
+                f"error: another clawdemy build of this project is running ({holder});"
+                " wait for it to finish, then build again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()

@@ -1,0 +1,513 @@
+"""The incremental engine: content -> plan -> bodies -> pages, redoing only what changed.
+
+One run reads `content/` (lesson files parsed before are taken from their records by the
+digest of their text), plans the site, renders the bodies whose source or link targets
+changed, and renders the pages whose recorded inputs changed (the dependency graph of
+`render.views`) or whose templates changed. It returns everything in memory: `build`
+writes it, `serve` serves it, `check` and `check-links` read it. Nothing here writes files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from clawdemy_site.content.load import LoadResult, load_site, parse_lesson_text
+from clawdemy_site.content.models import Lesson, Site
+from clawdemy_site.errors import Diagnostic
+from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
+from clawdemy_site.render.views import fingerprint
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from clawdemy_site.render.markdown import RenderedBody
+    from clawdemy_site.render.views import PageView
+
+#: Work below this many items is done in this process: a pool costs more than it saves.
+POOL_MIN_ITEMS = 120
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    """A lesson file parsed: the digest of what was parsed, the lesson, what was found."""
+
+    digest: str
+    lesson: Lesson | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class BodyRecord:
+    """A body rendered, keyed by its source; valid while every link lookup answers the same."""
+
+    key: str
+    body: RenderedBody
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint((self.key, self.body.lookups))
+
+
+@dataclass(frozen=True)
+class PageRecord:
+    """A page as last rendered: what it read (input id, fingerprint), the digest of its
+    templates and of its bytes, and the ids it offers and addresses it links to."""
+
+    file: str
+    inputs: tuple[tuple[str, str], ...]
+    templates: str
+    digest: str
+    ids: frozenset[str]
+    links: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    content_dir: Path
+    templates_dir: Path
+    drafts: bool = False
+
+
+@dataclass
+class EngineResult:
+    """One run's outcome. `site` and `plan` are None when the content has errors."""
+
+    loaded: LoadResult
+    site: Site | None
+    plan: SitePlan | None
+    diagnostics: tuple[Diagnostic, ...]
+    bodies: Mapping[str, BodyRecord]
+    #: Every page's record, by page id.
+    pages: Mapping[str, PageRecord] = field(default_factory=dict)
+    #: Bytes of the page files rendered in this run, by output file.
+    rendered: Mapping[str, bytes] = field(default_factory=dict)
+    #: Files made by the build itself (sitemap, highlighting styles), by output file.
+    generated: Mapping[str, bytes] = field(default_factory=dict)
+    #: Files published as they are (assets, theme static files), by output file.
+    copies: Mapping[str, Path] = field(default_factory=dict)
+    #: Lesson files parsed afresh in this run (relative to content/).
+    parsed: Mapping[str, LessonRecord] = field(default_factory=dict)
+    #: Bodies rendered afresh in this run, by lesson file.
+    new_bodies: frozenset[str] = frozenset()
+
+    @property
+    def ok(self) -> bool:
+        return self.site is not None and not any(d.severity == "error" for d in self.diagnostics)
+
+
+def code_version() -> str:
+    """A digest of this package's code and of the libraries that shape its output."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in ("markdown", "pygments", "nh3", "latex2mathml", "jinja2", "yaml", "markupsafe"):
+        spec = find_spec(name)
+        origin = spec.origin if spec else None
+        if origin and os.path.exists(origin):
+            stat = os.stat(origin)
+            digest.update(f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+# ---- work done in pool processes (and in this one for small jobs) -------------------
+
+_worker_targets: LinkTargets | None = None
+_worker_env: tuple[Path, jinja2.Environment] | None = None
+
+
+@dataclass(frozen=True)
+class _BodyJob:
+    source: str
+    body: str
+    page_url: str
+    path: str
+    body_line: int
+
+
+def _render_bodies(jobs: list[_BodyJob]) -> list[RenderedBody]:
+    from clawdemy_site.render.markdown import render_body
+
+    assert _worker_targets is not None
+    return [
+        render_body(
+            job.body,
+            source=job.source,
+            page_url=job.page_url,
+            targets=_worker_targets,
+            path=job.path,
+            body_line=job.body_line,
+        )
+        for job in jobs
+    ]
+
+
+@dataclass(frozen=True)
+class _PageJob:
+    page: PlannedPage
+    view: PageView
+
+
+_OutcomeOfPage = tuple[bytes | None, Diagnostic | None]
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    global _worker_env
+    if _worker_env is None or _worker_env[0] != templates_dir:
+        from clawdemy_site.render.templates import make_environment
+
+        _worker_env = (templates_dir, make_environment(templates_dir))
+    return _worker_env[1]
+
+
+def _render_pages(
+    templates_dir: Path, config: object, jobs: list[_PageJob]
+) -> list[_OutcomeOfPage]:
+    from clawdemy_site.content.models import SiteConfig
+    from clawdemy_site.render.templates import TemplateProblem, render_page
+
+    assert isinstance(config, SiteConfig)
+    env = _environment(templates_dir)
+    out: list[_OutcomeOfPage] = []
+    for job in jobs:
+        try:
+            text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
+            out.append((text.encode("utf-8"), None))
+        except TemplateProblem as problem:
+            out.append((None, problem.diagnostic))
+    return out
+
+
+def _set_targets(targets: LinkTargets) -> None:
+    global _worker_targets
+    _worker_targets = targets
+
+
+_Item = TypeVar("_Item")
+_Outcome = TypeVar("_Outcome")
+
+
+def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
+    size = max(1, -(-len(items) // parts))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _in_pool(
+    function: Callable[..., list[_Outcome]],
+    items: list[_Item],
+    *,
+    initial: Callable[[], None],
+    args: tuple[object, ...] = (),
+) -> list[_Outcome]:
+    """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
+    workers = min(os.cpu_count() or 1, 8)
+    initial()
+    if len(items) < POOL_MIN_ITEMS or workers < 2:
+        return function(*args, items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    chunks = _chunks(items, workers * 4)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(function, *args, chunk) for chunk in chunks]
+        return [item for future in futures for item in future.result()]
+
+
+# ---- the engine ---------------------------------------------------------------------
+
+#: An id or a link target in rendered HTML (double or single quotes), for link checks.
+_ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def scan_html(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The ids a page offers and the addresses it links to, in order."""
+    ids: set[str] = set()
+    links: list[str] = []
+    for name, double, single in _ATTRIBUTE.findall(text):
+        value = html.unescape(double or single)
+        if name == "id":
+            ids.add(value)
+        else:
+            links.append(value.strip())
+    return frozenset(ids), tuple(links)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+class Engine:
+    """Runs builds of one site, keeping what each run made for the next one."""
+
+    def __init__(
+        self,
+        options: EngineOptions,
+        *,
+        lessons: Mapping[str, LessonRecord] | None = None,
+        bodies: Mapping[str, BodyRecord] | None = None,
+        pages: Mapping[str, PageRecord] | None = None,
+    ) -> None:
+        self.options = options
+        self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
+        self.body_records: dict[str, BodyRecord] = dict(bodies or {})
+        self.page_records: dict[str, PageRecord] = dict(pages or {})
+        self.renderer = code_version()
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _parser(
+        self, parsed: dict[str, LessonRecord]
+    ) -> Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnostic, ...]]]:
+        def parse(
+            text: str, path: str, track: str, stem: str
+        ) -> tuple[Lesson | None, tuple[Diagnostic, ...]]:
+            digest = hashlib.sha1(
+                f"{path}\0{track}\0{stem}\0{text}".encode(), usedforsecurity=False
+            ).hexdigest()
+            key = f"{track}/{stem}.md"
+            known = self.lesson_records.get(key)
+            if known is not None and known.digest == digest:
+                return known.lesson, known.diagnostics
+            lesson, found = parse_lesson_text(text, path, track, stem)
+            parsed[key] = self.lesson_records[key] = LessonRecord(digest, lesson, found)
+            return lesson, found
+
+        return parse
+
+    # -- bodies ----------------------------------------------------------------------
+
+    def _body_key(self, lesson: Lesson, page_url: str) -> str:
+        return fingerprint(
+            (self.renderer, lesson.source, lesson.path, lesson.body_line, page_url, lesson.body)
+        )
+
+    def _bodies(
+        self, lessons: Iterable[Lesson], targets: LinkTargets
+    ) -> tuple[dict[str, BodyRecord], frozenset[str]]:
+        records: dict[str, BodyRecord] = {}
+        jobs: list[_BodyJob] = []
+        keys: dict[str, str] = {}
+        for lesson in lessons:
+            page_url = targets.pages.get(lesson.source, "")
+            key = keys[lesson.source] = self._body_key(lesson, page_url)
+            known = self.body_records.get(lesson.source)
+            if (
+                known is not None
+                and known.key == key
+                and all(targets.lookup(target) == answer for target, answer in known.body.lookups)
+            ):
+                records[lesson.source] = known
+                continue
+            jobs.append(
+                _BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line)
+            )
+        rendered = _in_pool(_render_bodies, jobs, initial=lambda: _set_targets(targets))
+        for job, body in zip(jobs, rendered, strict=True):
+            records[job.source] = BodyRecord(keys[job.source], body)
+        self.body_records = records
+        return records, frozenset(job.source for job in jobs)
+
+    # -- pages -----------------------------------------------------------------------
+
+    def _pages(
+        self, site: Site, plan: SitePlan, bodies: Mapping[str, BodyRecord]
+    ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
+        from clawdemy_site.render.templates import make_environment, template_fingerprint
+        from clawdemy_site.render.views import SiteInputs, page_view
+
+        templates_dir = self.options.templates_dir
+        env: jinja2.Environment = make_environment(templates_dir)
+        template_prints = {
+            name: fingerprint((self.renderer, template_fingerprint(env, name)))
+            for name in {page.template for page in plan.pages}
+        }
+        current = SiteInputs(site, plan, lambda s: bodies[s].body.html).fingerprints(
+            {source: record.fingerprint for source, record in bodies.items()}
+        )
+        records: dict[str, PageRecord] = {}
+        jobs: list[_PageJob] = []
+        reads: list[frozenset[str]] = []
+        for page in plan.pages:
+            known = self.page_records.get(page.id)
+            if (
+                known is not None
+                and known.file == page.file
+                and known.templates == template_prints[page.template]
+                and all(current.get(input_id) == print_ for input_id, print_ in known.inputs)
+            ):
+                records[page.id] = known
+                continue
+            inputs = SiteInputs(site, plan, lambda s: bodies[s].body.html)
+            jobs.append(_PageJob(page, page_view(inputs, page)))
+            reads.append(frozenset(inputs.read))
+        outcomes = _in_pool(
+            _render_pages, jobs, initial=lambda: None, args=(templates_dir, site.config)
+        )
+        rendered: dict[str, bytes] = {}
+        problems: dict[str, Diagnostic] = {}
+        for job, read, outcome in zip(jobs, reads, outcomes, strict=True):
+            data, problem = outcome
+            page = job.page
+            if data is None:
+                if problem is not None:
+                    problems.setdefault(page.template, problem)  # one report a template
+                continue
+            ids, links = scan_html(data.decode("utf-8"))
+            read_prints = tuple(sorted((input_id, current[input_id]) for input_id in read))
+            records[page.id] = PageRecord(
+                page.file, read_prints, template_prints[page.template], _digest(data), ids, links
+            )
+            rendered[page.file] = data
+        self.page_records = records
+        return records, rendered, list(problems.values())
+
+    # -- one run ---------------------------------------------------------------------
+
+    def run(self, *, pages: bool = True, tolerate_links: bool = False) -> EngineResult:
+        """One build in memory; with `pages` false, only content and bodies are checked.
+        With `tolerate_links`, body links that name nothing are no reason to stop (the link
+        checker reports them as broken links)."""
+        options = self.options
+        parsed: dict[str, LessonRecord] = {}
+        loaded = load_site(options.content_dir, drafts=options.drafts, parse=self._parser(parsed))
+        present = loaded.lesson_files
+        self.lesson_records = {k: v for k, v in self.lesson_records.items() if k in present}
+        assets = frozenset(asset.rel for asset in loaded.assets)
+        targets = link_targets(loaded.lesson_files, assets, loaded.draft_files)
+        bodies, new_bodies = self._bodies(loaded.lessons, targets)
+        diagnostics = list(loaded.diagnostics)
+        diagnostics += [d for record in bodies.values() for d in record.body.diagnostics]
+        site = loaded.site
+        tolerated = (
+            {b.diagnostic for r in bodies.values() for b in r.body.broken_links}
+            if tolerate_links
+            else set()
+        )
+        failed = site is None or any(
+            d.severity == "error" and d not in tolerated for d in diagnostics
+        )
+        if site is None or failed or not pages:
+            return EngineResult(
+                loaded, None if failed else site, None, tuple(sorted(set(diagnostics))), bodies,
+                parsed=parsed, new_bodies=new_bodies,
+            )  # fmt: skip
+        if not options.templates_dir.is_dir():
+            missing = Diagnostic(
+                os.path.relpath(options.templates_dir),
+                1,
+                1,
+                "error",
+                "the templates folder does not exist (see --templates)",
+            )
+            return EngineResult(
+                loaded, None, None, (missing,), bodies, parsed=parsed, new_bodies=new_bodies
+            )
+        plan = plan_site(site, drafts=loaded.draft_files)
+        records, rendered, template_problems = self._pages(site, plan, bodies)
+        diagnostics += template_problems
+        if not tolerate_links:  # the link checker reports these itself
+            diagnostics += body_fragment_problems(site, plan, bodies, records)
+        copies = {asset.rel: asset.source for asset in site.assets}
+        static_dir = options.templates_dir / "static"
+        if static_dir.is_dir():
+            for path in sorted(static_dir.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
+        ok = not any(d.severity == "error" and d not in tolerated for d in diagnostics)
+        return EngineResult(
+            loaded,
+            site if ok else None,
+            plan if ok else None,
+            tuple(sorted(set(diagnostics))),
+            bodies,
+            pages=records,
+            rendered=rendered,
+            generated=generated_files(site, plan),
+            copies=copies,
+            parsed=parsed,
+            new_bodies=new_bodies,
+        )
+
+
+def generated_files(site: Site, plan: SitePlan) -> dict[str, bytes]:
+    """The files the build makes beside the pages."""
+    from clawdemy_site.render.sitemap import sitemap_xml
+
+    return {
+        "sitemap.xml": sitemap_xml(plan, site.config.base_url).encode("utf-8"),
+        "static/pygments.css": pygments_css(),
+        ".nojekyll": b"",
+    }
+
+
+_pygments_css: bytes | None = None
+
+
+def pygments_css() -> bytes:
+    global _pygments_css
+    if _pygments_css is None:
+        from pygments.formatters import HtmlFormatter
+
+        css = HtmlFormatter(style="default").get_style_defs(".codehilite")  # type: ignore[no-untyped-call]
+        _pygments_css = str(css).encode()
+    return _pygments_css
+
+
+def body_fragment_problems(
+    site: Site,
+    plan: SitePlan,
+    bodies: Mapping[str, BodyRecord],
+    pages: Mapping[str, PageRecord],
+) -> list[Diagnostic]:
+    """A `#fragment` in a body link that names no id on the page it leads to: an error at the
+    line where the link is written. Checked against the ids each page was rendered with."""
+    from urllib.parse import unquote, urlsplit
+
+    from clawdemy_site.links.internal import resolve_href
+
+    ids_of = {record.file: record.ids for record in pages.values()}
+    files = frozenset(ids_of)
+    base_path = urlsplit(site.config.base_url).path or "/"
+    problems: list[Diagnostic] = []
+    for source, place in plan.lessons.items():
+        record = bodies.get(source)
+        if record is None:
+            continue
+        page_file = plan.by_id[f"lesson:{source}"].file
+        for link in record.body.internal_links:
+            if "#" not in link.href:
+                continue
+            target, fragment = resolve_href(page_file, link.href, files, base_path)
+            if target is None or not fragment or not target.endswith(".html"):
+                continue
+            if unquote(fragment) not in ids_of.get(target, frozenset()):
+                lesson_path = next(
+                    (lesson.path for t in site.tracks for lesson in t.lessons
+                     if lesson.source == source),
+                    place.source,
+                )  # fmt: skip
+                shown = "this page" if target == page_file else f"`{plan.by_file[target].url}`"
+                problems.append(
+                    Diagnostic(
+                        lesson_path,
+                        link.line,
+                        1,
+                        "error",
+                        f"link `{link.written}` names `#{fragment}`, which is not an id on"
+                        f" {shown}: link to one of its headings (their ids are their words in"
+                        " lowercase, joined by dashes)",
+                    )
+                )
+    return problems

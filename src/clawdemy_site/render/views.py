@@ -1,0 +1,382 @@
+"""What each page shows, as a small frozen view, and the inputs each view was made from.
+
+Views are built through `SiteInputs`, which hands out every piece of content under an
+input id (`meta:<lesson file>`, `track:<slug>`, `site`, ...) and records the ids a view
+asked for. Those records are the build's dependency graph: when an input's fingerprint
+changes, exactly the pages that read it are rendered again. Pure: no IO.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TypeAlias
+
+from clawdemy_site.content.models import (
+    FurtherStudy,
+    Lesson,
+    LessonRef,
+    Reference,
+    Site,
+    SiteConfig,
+    SourceCurriculum,
+)
+from clawdemy_site.plan import PlannedPage, SitePlan
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    """A lesson as lists show it: on its track's page, in a sidebar, as previous or next."""
+
+    number: int
+    title: str
+    summary: str
+    minutes: int
+    draft: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class TrackFacts:
+    slug: str
+    title: str
+    summary: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TrackNav:
+    """A track with its lessons in order, as a track page or a lesson's sidebar shows it."""
+
+    slug: str
+    title: str
+    summary: str
+    url: str
+    lessons: tuple[LessonEntry, ...]
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(lesson.minutes for lesson in self.lessons)
+
+
+@dataclass(frozen=True)
+class LessonFacts:
+    """What a lesson's own pages show of its front matter."""
+
+    number: int
+    title: str
+    summary: str
+    minutes: int
+    draft: bool
+    objectives: tuple[str, ...]
+    url: str
+    references_url: str
+
+
+@dataclass(frozen=True)
+class LessonLinkView:
+    """A lesson named from another page: `<title> (lesson N)`."""
+
+    title: str
+    number: int
+    url: str
+    note: str | None = None
+    #: The track's title when the lesson is in another track than the page's.
+    other_track: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceView:
+    source: SourceCurriculum
+    #: The statement shown under it: its own `statement`, else the site's `attribution`.
+    statement: str | None
+
+
+@dataclass(frozen=True)
+class CreditView:
+    source: SourceCurriculum
+    lessons: tuple[LessonLinkView, ...]
+
+
+@dataclass(frozen=True)
+class HomeView:
+    title: str
+    tracks: tuple[TrackNav, ...]
+
+
+@dataclass(frozen=True)
+class CreditsView:
+    title: str
+    credits: tuple[CreditView, ...]
+
+
+@dataclass(frozen=True)
+class NotFoundView:
+    title: str
+
+
+@dataclass(frozen=True)
+class TrackView:
+    title: str
+    track: TrackNav
+
+
+@dataclass(frozen=True)
+class LessonView:
+    title: str
+    track: TrackNav
+    lesson: LessonFacts
+    #: Sanitized HTML from render.markdown.
+    body: str
+    previous: LessonEntry | None
+    next: LessonEntry | None
+
+
+@dataclass(frozen=True)
+class ReferencesView:
+    title: str
+    track: TrackFacts
+    lesson: LessonFacts
+    sources: tuple[SourceView, ...]
+    further: tuple[FurtherStudy, ...]
+    leads: tuple[LessonLinkView, ...]
+
+
+PageView: TypeAlias = (
+    HomeView | CreditsView | NotFoundView | TrackView | LessonView | ReferencesView
+)
+
+
+def fingerprint(value: object) -> str:
+    """A stable digest of a frozen value (its repr: dataclasses, tuples, text, numbers)."""
+    return hashlib.sha1(repr(value).encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+@dataclass
+class SiteInputs:
+    """Every piece of content a view may read, each under its input id; records what is read.
+
+    `body(source)` gives a lesson's rendered HTML, fetched only when a view needs it.
+    """
+
+    site: Site
+    plan: SitePlan
+    body: Callable[[str], str]
+    read: set[str] = field(default_factory=set)
+    _lessons: dict[str, Lesson] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._lessons = {
+            lesson.source: lesson for track in self.site.tracks for lesson in track.lessons
+        }
+
+    # Each accessor below is one input; `value(input_id)` gives the same values unrecorded.
+
+    def config(self) -> SiteConfig:
+        self.read.add("site")
+        return self.site.config
+
+    def track_slugs(self) -> tuple[str, ...]:
+        self.read.add("tracks")
+        return tuple(track.slug for track in self.site.tracks)
+
+    def track(self, slug: str) -> TrackFacts:
+        self.read.add(f"track:{slug}")
+        return self._track_facts(slug)
+
+    def track_lessons(self, slug: str) -> tuple[str, ...]:
+        self.read.add(f"track-lessons:{slug}")
+        return self._track_lessons(slug)
+
+    def entry(self, source: str) -> LessonEntry:
+        self.read.add(f"meta:{source}")
+        return self._entry(source)
+
+    def facts(self, source: str) -> LessonFacts:
+        self.read.add(f"lesson:{source}")
+        return self._facts(source)
+
+    def references(self, source: str) -> tuple[Reference, ...]:
+        self.read.add(f"refs:{source}")
+        return self._lessons[source].references
+
+    def body_html(self, source: str) -> str:
+        self.read.add(f"body:{source}")
+        return self.body(source)
+
+    def lesson_at(self, track: str, number: int) -> str | None:
+        """The lesson file numbered `number` in `track`: part of that track's lesson list."""
+        self.track_lessons(track)
+        place = self.plan.lesson_at(track, number)
+        return place.source if place else None
+
+    def _track_facts(self, slug: str) -> TrackFacts:
+        track = next(t for t in self.site.tracks if t.slug == slug)
+        return TrackFacts(slug, track.title, track.summary, self.plan.tracks[slug])
+
+    def _track_lessons(self, slug: str) -> tuple[str, ...]:
+        track = next(t for t in self.site.tracks if t.slug == slug)
+        return tuple(lesson.source for lesson in track.lessons)
+
+    def _entry(self, source: str) -> LessonEntry:
+        lesson = self._lessons[source]
+        url = self.plan.lessons[source].url
+        return LessonEntry(
+            lesson.number, lesson.title, lesson.summary, lesson.minutes, lesson.draft, url
+        )
+
+    def _facts(self, source: str) -> LessonFacts:
+        lesson = self._lessons[source]
+        place = self.plan.lessons[source]
+        return LessonFacts(
+            lesson.number,
+            lesson.title,
+            lesson.summary,
+            lesson.minutes,
+            lesson.draft,
+            lesson.objectives,
+            place.url,
+            place.references_url,
+        )
+
+    def fingerprints(self, body_fingerprints: Mapping[str, str]) -> dict[str, str]:
+        """The fingerprint of every input of the site (bodies' come from the caller)."""
+        config = self.site.config
+        found = {
+            "site": fingerprint(config),
+            "tracks": fingerprint(tuple(track.slug for track in self.site.tracks)),
+        }
+        for track in self.site.tracks:
+            found[f"track:{track.slug}"] = fingerprint(self._track_facts(track.slug))
+            found[f"track-lessons:{track.slug}"] = fingerprint(self._track_lessons(track.slug))
+        for source, lesson in self._lessons.items():
+            found[f"meta:{source}"] = fingerprint(self._entry(source))
+            found[f"lesson:{source}"] = fingerprint(self._facts(source))
+            found[f"refs:{source}"] = fingerprint(lesson.references)
+            found[f"body:{source}"] = body_fingerprints[source]
+        return found
+
+
+# ---- building each view -------------------------------------------------------------
+
+
+def _track_nav(inputs: SiteInputs, slug: str) -> TrackNav:
+    facts = inputs.track(slug)
+    entries = tuple(inputs.entry(source) for source in inputs.track_lessons(slug))
+    return TrackNav(facts.slug, facts.title, facts.summary, facts.url, entries)
+
+
+def _lesson_link(
+    inputs: SiteInputs, source: str, *, from_track: str, note: str | None = None
+) -> LessonLinkView:
+    entry = inputs.entry(source)
+    track = inputs.plan.lessons[source].track
+    other = inputs.track(track).title if track != from_track else None
+    return LessonLinkView(entry.title, entry.number, entry.url, note, other)
+
+
+def _home(inputs: SiteInputs) -> HomeView:
+    tracks = tuple(_track_nav(inputs, slug) for slug in inputs.track_slugs())
+    return HomeView(inputs.config().title, tracks)
+
+
+def _credits(inputs: SiteInputs) -> CreditsView:
+    order: list[tuple[str, str]] = []
+    by_key: dict[tuple[str, str], tuple[SourceCurriculum, list[LessonLinkView]]] = {}
+    for slug in inputs.track_slugs():
+        for source in inputs.track_lessons(slug):
+            for entry in inputs.references(source):
+                if not isinstance(entry, SourceCurriculum):
+                    continue
+                key = (entry.title, entry.url)
+                if key not in by_key:
+                    order.append(key)
+                    by_key[key] = (entry, [])
+                by_key[key][1].append(_lesson_link(inputs, source, from_track=""))
+    views = tuple(CreditView(by_key[key][0], tuple(by_key[key][1])) for key in order)
+    return CreditsView("Credits", views)
+
+
+def _neighbours(inputs: SiteInputs, source: str) -> tuple[LessonEntry | None, LessonEntry | None]:
+    place = inputs.plan.lessons[source]
+    order = inputs.track_lessons(place.track)
+    previous = inputs.entry(order[place.index - 1]) if place.index > 0 else None
+    following = inputs.entry(order[place.index + 1]) if place.index + 1 < len(order) else None
+    return previous, following
+
+
+def _lesson(inputs: SiteInputs, source: str) -> LessonView:
+    facts = inputs.facts(source)
+    track = _track_nav(inputs, inputs.plan.lessons[source].track)
+    previous, following = _neighbours(inputs, source)
+    body = inputs.body_html(source)
+    return LessonView(facts.title, track, facts, body, previous, following)
+
+
+def _references(inputs: SiteInputs, source: str) -> ReferencesView:
+    facts = inputs.facts(source)
+    slug = inputs.plan.lessons[source].track
+    entries = inputs.references(source)
+    attribution = None
+    sources = []
+    for entry in entries:
+        if isinstance(entry, SourceCurriculum):
+            if not entry.statement:
+                attribution = inputs.config().attribution
+            sources.append(SourceView(entry, entry.statement or attribution))
+    leads = []
+    for entry in entries:
+        if not isinstance(entry, LessonRef):
+            continue
+        target = inputs.lesson_at(entry.track, entry.number)
+        if target is not None:  # validation already reported any that is missing
+            leads.append(_lesson_link(inputs, target, from_track=slug, note=entry.note))
+    further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+    return ReferencesView(
+        f"References: {facts.title}",
+        inputs.track(slug),
+        facts,
+        tuple(sources),
+        further,
+        tuple(leads),
+    )
+
+
+def page_view(inputs: SiteInputs, page: PlannedPage) -> PageView:
+    """The view of one planned page; what it read is added to `inputs.read`."""
+    if page.kind == "home":
+        return _home(inputs)
+    if page.kind == "credits":
+        return _credits(inputs)
+    if page.kind == "not_found":
+        return NotFoundView("Page not found")
+    assert page.subject is not None
+    if page.kind == "track":
+        return TrackView(inputs.track(page.subject).title, _track_nav(inputs, page.subject))
+    if page.kind == "lesson":
+        return _lesson(inputs, page.subject)
+    return _references(inputs, page.subject)
+
+
+def view_with_inputs(
+    site: Site, plan: SitePlan, body: Callable[[str], str], page: PlannedPage
+) -> tuple[PageView, frozenset[str]]:
+    """A page's view and the ids of the inputs it was made from."""
+    inputs = SiteInputs(site, plan, body)
+    view = page_view(inputs, page)
+    return view, frozenset(inputs.read)
+
+
+def affected_pages(
+    inputs_of: Mapping[str, frozenset[str]], changed: Iterable[str]
+) -> frozenset[str]:
+    """The pages (by id) that read any of the `changed` inputs."""
+    readers: dict[str, set[str]] = {}
+    for page, inputs in inputs_of.items():
+        for input_id in inputs:
+            readers.setdefault(input_id, set()).add(page)
+    found: set[str] = set()
+    for input_id in changed:
+        found |= readers.get(input_id, set())
+    return frozenset(found)
