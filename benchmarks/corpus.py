@@ -15,11 +15,46 @@ import random
 import shutil
 from pathlib import Path
 
-WORDS = (
-    "neuron weight bias layer signal number pattern edge pixel digit network value sum "
-    "activation gradient cost step learning input output hidden function matrix vector "
-    "shape idea picture question answer example reason small large first second every"
-).split()
+WORDS = tuple(
+    [
+        "neuron",
+        "weight",
+        "bias",
+        "layer",
+        "signal",
+        "number",
+        "pattern",
+        "edge",
+        "pixel",
+        "digit",
+        "network",
+        "value",
+        "sum",
+        "activation",
+        "gradient",
+        "cost",
+        "step",
+        "learning",
+        "input",
+        "output",
+        "hidden",
+        "function",
+        "matrix",
+        "vector",
+        "shape",
+        "idea",
+        "picture",
+        "question",
+        "answer",
+        "example",
+        "reason",
+        "small",
+        "large",
+        "first",
+        "second",
+        "every",
+    ]
+)
 
 
 def _sentence(rng: random.Random, words: int) -> str:

@@ -47,7 +47,7 @@ def main() -> None:
     for path in sorted(args.content.rglob("*.md")):
         text = path.read_text(encoding="utf-8")
         _, front, body = text.split("---\n", 2)
-        meta = yaml.load(front, Loader=loader)  # noqa: S506 - a safe loader either way
+        meta = yaml.load(front, Loader=loader)
         html = md.reset().convert(body)
         page = template.render(title=meta["title"], body=jinja2.utils.markupsafe.Markup(html))
         out = args.out / path.relative_to(args.content).with_suffix("") / "index.html"

@@ -10,7 +10,6 @@ written here, never read back from the output.
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +23,6 @@ from click.testing import CliRunner, Result
 from loopback import Handler, LoopbackServer, html, redirect, sequence, stall, status
 
 from clawdemy_site.cli import main
-from clawdemy_site.outguard import BUILD_MARKER
 
 pytestmark = pytest.mark.timeout(30)
 

@@ -1,4 +1,4 @@
-"""relative_url and page_file (the plan's): every internal address is relative to the page's folder."""
+"""relative_url, and the plan's page_file: internal addresses are relative to the page."""
 
 from __future__ import annotations
 
