@@ -11,9 +11,11 @@ A cache that is corrupt, or written by another version, is discarded with a note
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import errno
 import fcntl
+import importlib
 import io
 import os
 import pickle
@@ -33,17 +35,32 @@ LOCK_NAME = "build.lock"
 _SAFE_BUILTINS = frozenset({"frozenset", "set", "tuple", "list", "dict"})
 
 
+_allowed: dict[tuple[str, str], type] = {}
+
+
+def _allowed_class(module: str, name: str) -> type:
+    """A class the cache may name: clawdemy's dataclasses and builtin containers only."""
+    found = _allowed.get((module, name))
+    if found is not None:
+        return found
+    candidate: object = None
+    if module == "builtins" and name in _SAFE_BUILTINS:
+        candidate = getattr(builtins, name)
+    elif module.startswith("clawdemy_site."):
+        candidate = getattr(importlib.import_module(module), name, None)
+        if not (isinstance(candidate, type) and dataclasses.is_dataclass(candidate)):
+            candidate = None
+    if not isinstance(candidate, type):
+        raise pickle.UnpicklingError(f"the cache names `{module}.{name}`, which it may not")
+    _allowed[(module, name)] = candidate
+    return candidate
+
+
 class _SafeUnpickler(pickle.Unpickler):
     """Unpickles only clawdemy's dataclasses and builtin containers."""
 
     def find_class(self, module: str, name: str) -> type:
-        if module == "builtins" and name in _SAFE_BUILTINS:
-            return getattr(__import__("builtins"), name)  # type: ignore[no-any-return]
-        if module.startswith("clawdemy_site."):
-            found = getattr(__import__(module, fromlist=[name]), name, None)
-            if isinstance(found, type) and dataclasses.is_dataclass(found):
-                return found
-        raise pickle.UnpicklingError(f"the cache names `{module}.{name}`, which it may not")
+        return _allowed_class(module, name)
 
 
 def loads(blob: bytes) -> object:

@@ -86,6 +86,28 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     click.echo("content is valid", err=True)
 
 
+@main.command()
+@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option(
+    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--drafts", is_flag=True, help="Show lessons marked `draft: true`.")
+def serve(content: Path, templates: Path, host: str, port: int, drafts: bool) -> None:
+    """Serve the site from memory, rebuild on every change and reload open pages.
+
+    Never writes build/. Stop with Ctrl+C.
+    """
+    from clawdemy_site.serve import ServeOptions
+    from clawdemy_site.serve import serve as run_server
+
+    run_server(
+        ServeOptions(content, templates, host=host, port=port, drafts=drafts),
+        lambda message: click.echo(message, err=True),
+    )
+
+
 FORMATS = ("text", "json", "github", "markdown")
 
 

@@ -24,12 +24,12 @@ from clawdemy_site.content.load import LoadResult, load_site, parse_lesson_text
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
+from clawdemy_site.render.body import RenderedBody
 from clawdemy_site.render.views import fingerprint
 
 if TYPE_CHECKING:
     import jinja2
 
-    from clawdemy_site.render.markdown import RenderedBody
     from clawdemy_site.render.views import PageView
 
 #: Work below this many items is done in this process: a pool costs more than it saves.
@@ -75,6 +75,8 @@ class EngineOptions:
     content_dir: Path
     templates_dir: Path
     drafts: bool = False
+    #: Render across cores when the work is big enough (not in a process with threads).
+    parallel: bool = True
 
 
 @dataclass
@@ -209,11 +211,14 @@ def _in_pool(
     *,
     initial: Callable[[], None],
     args: tuple[object, ...] = (),
+    parallel: bool = True,
 ) -> list[_Outcome]:
     """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
+    if not items:
+        return []
     workers = min(os.cpu_count() or 1, 8)
     initial()
-    if len(items) < POOL_MIN_ITEMS or workers < 2:
+    if not parallel or len(items) < POOL_MIN_ITEMS or workers < 2:
         return function(*args, items)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -313,7 +318,12 @@ class Engine:
             jobs.append(
                 _BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line)
             )
-        rendered = _in_pool(_render_bodies, jobs, initial=lambda: _set_targets(targets))
+        rendered = _in_pool(
+            _render_bodies,
+            jobs,
+            initial=lambda: _set_targets(targets),
+            parallel=self.options.parallel,
+        )
         for job, body in zip(jobs, rendered, strict=True):
             records[job.source] = BodyRecord(keys[job.source], body)
         self.body_records = records
@@ -353,7 +363,11 @@ class Engine:
             jobs.append(_PageJob(page, page_view(inputs, page)))
             reads.append(frozenset(inputs.read))
         outcomes = _in_pool(
-            _render_pages, jobs, initial=lambda: None, args=(templates_dir, site.config)
+            _render_pages,
+            jobs,
+            initial=lambda: None,
+            args=(templates_dir, site.config),
+            parallel=self.options.parallel,
         )
         rendered: dict[str, bytes] = {}
         problems: dict[str, Diagnostic] = {}

@@ -1,0 +1,50 @@
+"""A lesson body as rendered: its HTML and what it links to, as frozen values.
+
+Kept apart from `render.markdown` so that reading them back from the build cache does
+not import Python-Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from clawdemy_site.errors import Diagnostic
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """An absolute http(s) URL written in a body, and the file line it is written on."""
+
+    url: str
+    line: int
+
+
+@dataclass(frozen=True)
+class InternalBodyLink:
+    """A link to another place in the site, as written and as rewritten on the built page."""
+
+    written: str
+    href: str
+    line: int
+
+
+@dataclass(frozen=True)
+class BrokenBodyLink:
+    """A link in a body that names nothing publishable, as written, with the error about it."""
+
+    written: str
+    diagnostic: Diagnostic
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str
+    external_links: tuple[BodyLink, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    internal_links: tuple[InternalBodyLink, ...] = ()
+    broken_links: tuple[BrokenBodyLink, ...] = ()
+    #: Every content path a link in the body named, with what `LinkTargets.lookup` answered:
+    #: the body renders the same while each answer stays the same.
+    lookups: tuple[tuple[str, tuple[str, str]], ...] = ()
+    #: The ids of the body's elements (headings, footnotes), for `#fragment` checks.
+    ids: frozenset[str] = frozenset()

@@ -1,0 +1,270 @@
+"""`clawdemy serve`: build in memory, serve on loopback, rebuild on every change, reload pages.
+
+The site is built by the same incremental engine as `build`, held in memory and served
+from there; `build/` is never touched. A watcher (watchfiles) sees changes under
+`content/` and the templates, the engine re-renders only what they affect, and open pages
+reload through Server-Sent Events. When an edit breaks the site, its diagnostics go to the
+terminal and, as an overlay, to every open page; the last good site stays served, and
+fixing the file recovers. The reload script is added to pages as they are served, so it
+never reaches `build` output.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import posixpath
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from clawdemy_site.engine import Engine, EngineOptions, EngineResult
+from clawdemy_site.errors import ClawdemyError, format_report
+
+EVENTS_PATH = "/__clawdemy__/events"
+
+#: Added before `</body>` of each HTML page served: reload on a new build, show problems.
+RELOAD_SCRIPT = b"""<script>(function () {
+  var events = new EventSource("/__clawdemy__/events"), box = null;
+  function show(text) {
+    if (!box) {
+      box = document.createElement("div");
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:60vh;overflow:auto;" +
+        "margin:0;padding:1rem;background:#2b0a0a;color:#ffe9e9;font:14px/1.5 monospace;" +
+        "white-space:pre-wrap;z-index:2147483647;border-top:4px solid #ff6b6b";
+      document.body.appendChild(box);
+    }
+    box.textContent = "clawdemy: the last change does not build\\n\\n" + text;
+  }
+  events.addEventListener("reload", function () { location.reload(); });
+  events.addEventListener("problems", function (e) { show(JSON.parse(e.data)); });
+})();</script>
+"""
+
+
+@dataclass
+class ServedSite:
+    """The site as served: its files in memory and on disk, and the problems of the last run.
+    Shared between the watcher and the request threads, guarded by `changed`."""
+
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    base_path: str = "/"
+    problems: str | None = None
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def update(self, result: EngineResult) -> None:
+        with self.changed:
+            if result.ok and result.site is not None and result.plan is not None:
+                wanted = {record.file for record in result.pages.values()}
+                files = {k: v for k, v in self.files.items() if k in wanted}
+                files.update(result.rendered)
+                files.update(result.generated)
+                self.files = files
+                self.copies = dict(result.copies)
+                self.base_path = urlsplit(result.site.config.base_url).path or "/"
+                self.problems = None
+            else:
+                self.problems = format_report(result.diagnostics)
+            self.version += 1
+            self.changed.notify_all()
+
+    def lookup(self, path: str) -> tuple[bytes | Path | None, str]:
+        """What to answer for a request path: bytes, a file, or None; and the file's name."""
+        rel = unquote(urlsplit(path).path)
+        if self.base_path != "/" and rel.startswith(self.base_path):
+            rel = "/" + rel[len(self.base_path) :]
+        rel = posixpath.normpath(rel).lstrip("/")
+        if rel in (".", ""):
+            rel = ""
+        if rel.startswith(".."):
+            return None, rel
+        with self.changed:
+            for name in (rel, f"{rel}/index.html" if rel else "index.html"):
+                if name in self.files:
+                    return self.files[name], name
+                if name in self.copies:
+                    return self.copies[name], name
+        return None, rel
+
+
+def _handler(site: ServedSite, stopping: threading.Event) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: object) -> None:  # quiet by default
+            return
+
+        def do_HEAD(self) -> None:
+            self._answer(with_body=False)
+
+        def do_GET(self) -> None:
+            if self.path.split("?", 1)[0] == EVENTS_PATH:
+                self._events()
+                return
+            self._answer(with_body=True)
+
+        def _answer(self, *, with_body: bool) -> None:
+            found, name = site.lookup(self.path)
+            request_path = urlsplit(self.path).path
+            if (
+                found is not None
+                and name.endswith("index.html")
+                and not request_path.endswith("/")
+                and not request_path.endswith(".html")
+            ):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", request_path + "/")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            status = HTTPStatus.OK
+            if found is None:
+                status = HTTPStatus.NOT_FOUND
+                found, name = site.lookup("/404.html")
+                if found is None:
+                    found, name = b"Not found\n", "404.txt"
+            data = found.read_bytes() if isinstance(found, Path) else found
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            if kind == "text/html":
+                data = _with_reload_script(data)
+            if kind.startswith("text/") or kind in ("application/xml", "image/svg+xml"):
+                kind += "; charset=utf-8"
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if with_body:
+                self.wfile.write(data)
+
+        def _events(self) -> None:
+            self.send_response(HTTPStatus.OK)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.close_connection = True
+            with site.changed:
+                seen = site.version
+            try:
+                if site.problems:
+                    self._send("problems", site.problems)
+                while not stopping.is_set():
+                    with site.changed:
+                        site.changed.wait_for(
+                            lambda seen=seen: site.version != seen,  # type: ignore[misc]
+                            timeout=10,
+                        )
+                        version, problems = site.version, site.problems
+                    if version == seen:
+                        self.wfile.write(b": keep-alive\n\n")
+                        self.wfile.flush()
+                        continue
+                    seen = version
+                    if problems:
+                        self._send("problems", problems)
+                    else:
+                        self._send("reload", "")
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+        def _send(self, event: str, text: str) -> None:
+            import json
+
+            self.wfile.write(f"event: {event}\ndata: {json.dumps(text)}\n\n".encode())
+            self.wfile.flush()
+
+    return Handler
+
+
+def _with_reload_script(data: bytes) -> bytes:
+    at = data.rfind(b"</body>")
+    return data + RELOAD_SCRIPT if at < 0 else data[:at] + RELOAD_SCRIPT + data[at:]
+
+
+Say = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ServeOptions:
+    content_dir: Path
+    templates_dir: Path
+    host: str = "127.0.0.1"
+    port: int = 8000
+    drafts: bool = False
+
+
+def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> None:
+    started = time.perf_counter()
+    result = engine.run()
+    site.update(result)
+    took = (time.perf_counter() - started) * 1000
+    if result.ok:
+        if result.diagnostics:
+            say(format_report(result.diagnostics))
+        what = "built" if first else "rebuilt"
+        say(f"{what} in {took:.0f} ms: {len(result.rendered)} pages rendered")
+    else:
+        say(format_report(result.diagnostics))
+        say("the site still serves the last good build; fix the file and save to recover")
+
+
+def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | None = None) -> None:
+    """Serve until interrupted (or `stop` is set by a test through `ready`)."""
+    import watchfiles
+
+    engine = Engine(EngineOptions(options.content_dir, options.templates_dir, options.drafts))
+    site = ServedSite()
+    _run(engine, site, say, first=True)
+    engine.options = EngineOptions(
+        options.content_dir, options.templates_dir, options.drafts, parallel=False
+    )
+    stopping = threading.Event()
+    try:
+        server = ThreadingHTTPServer((options.host, options.port), _handler(site, stopping))
+    except OSError as exc:
+        raise ClawdemyError(
+            f"error: cannot serve on {options.host}:{options.port}: {exc.strerror or exc};"
+            " choose another port with --port"
+        ) from None
+    server.daemon_threads = True
+    port = server.server_address[1]
+    address = f"http://{options.host}:{port}/"
+    say(f"serving at {address} (Ctrl+C to stop)")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    watched = [options.content_dir, options.templates_dir]
+    if ready is not None:
+        ready(address)
+    try:
+        for _changes in watchfiles.watch(
+            *[p for p in watched if p.exists()],
+            debounce=400,
+            step=10,
+            stop_event=_StopAdapter(stopping),
+            raise_interrupt=False,
+        ):
+            _run(engine, site, say)
+    finally:
+        stopping.set()
+        with site.changed:
+            site.changed.notify_all()
+        server.shutdown()
+        server.server_close()
+
+
+class _StopAdapter:
+    """watchfiles' stop event, from a threading.Event."""
+
+    def __init__(self, event: threading.Event) -> None:
+        self._event = event
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
