@@ -1,0 +1,201 @@
+"""The build cache and the incremental writer: what is redone, what is kept, what is refused."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+import pytest
+from clawdemy_testkit import lesson_text, write_site
+from click.testing import CliRunner
+
+from clawdemy_site import engine as engine_module
+from clawdemy_site.build import BuildOptions, build_site
+from clawdemy_site.buildcache import build_lock
+from clawdemy_site.cli import main
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(tmp_path / ".clawdemy"))
+    write_site(
+        tmp_path,
+        {
+            "t/01-intro.md": lesson_text(1, title="Intro", body="Hello.\n\n## Part one\n\nText."),
+            "t/02-next.md": lesson_text(2, title="Next", body="See [intro](01-intro.md#part-one)."),
+            "u/track.yml": "title: Other\nsummary: Another track.\n",
+            "u/01-far.md": lesson_text(1, title="Far", body="Far away."),
+        },
+    )
+    return tmp_path
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["build", "--templates", str(TEMPLATES), *args], catch_exceptions=False
+    )
+    return result.exit_code, result.stderr
+
+
+def stamps(out: Path) -> dict[str, tuple[int, int]]:
+    return {
+        p.relative_to(out).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in out.rglob("*")
+        if p.is_file()
+    }
+
+
+def test_a_body_edit_rewrites_only_its_lesson_page(site: Path) -> None:
+    assert run()[0] == 0
+    before = stamps(site / "build")
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello again."))
+
+    assert run()[0] == 0
+
+    after = stamps(site / "build")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == [".clawdemy-build", "t/01-intro/index.html"]
+
+
+def test_a_title_edit_rewrites_the_pages_that_show_it_and_nothing_in_other_tracks(
+    site: Path,
+) -> None:
+    assert run()[0] == 0
+    before = stamps(site / "build")
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("title: Intro", "title: Welcome"))
+
+    assert run()[0] == 0
+
+    after = stamps(site / "build")
+    changed = sorted(name for name in after if after[name] != before.get(name))
+    assert changed == [
+        ".clawdemy-build",
+        "t/01-intro/index.html",
+        "t/01-intro/references/index.html",
+        "t/02-next/index.html",  # its "previous" link
+        "t/index.html",
+    ]
+
+
+def test_a_rebuild_with_no_change_writes_nothing(site: Path) -> None:
+    assert run()[0] == 0
+    before = stamps(site / "build")
+    assert run()[0] == 0
+    assert stamps(site / "build") == before
+
+
+def test_a_hand_edited_output_file_is_written_again(site: Path) -> None:
+    assert run()[0] == 0
+    page = site / "build" / "t" / "index.html"
+    original = page.read_bytes()
+    page.write_text("vandalised")
+    assert run()[0] == 0
+    assert page.read_bytes() == original
+
+
+def test_a_removed_output_folder_is_built_whole(site: Path) -> None:
+    assert run()[0] == 0
+    first = {k: (site / "build" / k).read_bytes() for k in stamps(site / "build")}
+    os.rename(site / "build", site / "elsewhere")
+    assert run()[0] == 0
+    assert {k: (site / "build" / k).read_bytes() for k in stamps(site / "build")} == first
+
+
+def test_a_corrupt_cache_is_discarded_with_a_note(site: Path) -> None:
+    assert run()[0] == 0
+    (site / ".clawdemy" / "build.sqlite").write_bytes(b"this is not a database" * 100)
+    code, stderr = run()
+    assert code == 0
+    assert stderr.startswith(
+        "note: the build cache .clawdemy/build.sqlite was discarded (file is not a database);"
+        " building afresh\n"
+    )
+
+
+def test_a_cache_from_another_version_is_discarded_with_a_note(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run()[0] == 0
+    monkeypatch.setattr("clawdemy_site.build.code_version", lambda: "another")
+    code, stderr = run()
+    assert code == 0
+    assert stderr.startswith(
+        "note: the build cache .clawdemy/build.sqlite was discarded (it was written by another"
+        " version of clawdemy); building afresh\n"
+    )
+
+
+class _Exploit:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch pwned",))
+
+
+def test_a_tampered_cache_entry_cannot_run_code(site: Path) -> None:
+    assert run()[0] == 0
+    db = sqlite3.connect(site / ".clawdemy" / "build.sqlite")
+    db.execute("UPDATE entries SET value = ?", (pickle.dumps(_Exploit()),))
+    db.commit()
+    db.close()
+    before = {k: (site / "build" / k).read_bytes() for k in stamps(site / "build")}
+    code, _ = run()
+    assert code == 0
+    assert not (site / "pwned").exists()
+    assert {k: (site / "build" / k).read_bytes() for k in stamps(site / "build")} == before
+
+
+def test_a_second_build_at_once_is_refused_and_says_why(site: Path) -> None:
+    with build_lock(site / ".clawdemy"):
+        code, stderr = run()
+    assert code == 1
+    assert stderr == (
+        f"error: another clawdemy build of this project is running (pid {os.getpid()});"
+        " wait for it to finish, then build again\n"
+    )
+    assert not (site / "build").exists()
+
+
+def test_a_broken_fragment_in_a_body_fails_build_and_check_at_its_line(site: Path) -> None:
+    lesson = site / "content" / "t" / "02-next.md"
+    lesson.write_text(lesson.read_text().replace("#part-one", "#part-two"))
+    message = (
+        "content/t/02-next.md:6:1: error: link `01-intro.md#part-two` names `#part-two`,"
+        " which is not an id on `t/01-intro/`: link to one of its headings (their ids are"
+        " their words in lowercase, joined by dashes)\n1 error, 0 warnings\n"
+    )
+    code, stderr = run()
+    assert (code, stderr) == (1, message)
+    assert not (site / "build").exists()
+    (site / "templates").symlink_to(TEMPLATES)
+    checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert (checked.exit_code, checked.stderr) == (1, message)
+
+
+def test_parallel_rendering_gives_the_same_bytes(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = BuildOptions(site / "content", TEMPLATES, site / "one")
+    build_site(options)
+    monkeypatch.setattr(engine_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(engine_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "fresh-cache"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / "two"))
+    one, two = stamps(site / "one"), stamps(site / "two")
+    assert one.keys() == two.keys()
+    for name in one:
+        assert (site / "one" / name).read_bytes() == (site / "two" / name).read_bytes(), name
+
+
+def test_the_cache_lives_beside_content_by_default(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CLAWDEMY_CACHE_DIR")
+    assert run()[0] == 0
+    assert (site / ".clawdemy" / "build.sqlite").is_file()
+    assert (site / ".clawdemy" / ".gitignore").read_text().endswith("*\n")
