@@ -14,18 +14,19 @@ import html
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from clawdemy_site.content.load import LoadResult, load_site, parse_lesson_text
+from clawdemy_site.content.load import LessonParser, LoadResult, load_site, parse_lesson_text
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
 from clawdemy_site.render.body import RenderedBody
-from clawdemy_site.render.views import fingerprint
+from clawdemy_site.render.views import LessonPrints, fingerprint
 
 if TYPE_CHECKING:
     import jinja2
@@ -38,11 +39,28 @@ POOL_MIN_ITEMS = 120
 
 @dataclass(frozen=True)
 class LessonRecord:
-    """A lesson file parsed: the digest of what was parsed, the lesson, what was found."""
+    """A lesson file parsed: the digest of what was parsed, the lesson, what was found, and
+    the file's identity (inode, size, times) with when it was read."""
 
     digest: str
     lesson: Lesson | None
     diagnostics: tuple[Diagnostic, ...]
+    path: str = ""
+    stat: tuple[int, int, int, int] = (0, 0, 0, 0)
+    read_at_ns: int = 0
+
+
+#: A file changed less than this long before it was read may change again unseen within the
+#: file system's clock tick; such a file is always read again (git's "racily clean" rule).
+RACY_NS = 2_000_000_000
+
+
+def file_identity(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @dataclass(frozen=True)
@@ -253,6 +271,44 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
+class DependencyGraph:
+    """Which pages read which inputs, kept from one run of an engine to the next, so that a
+    run only looks at the pages that read an input whose fingerprint changed."""
+
+    def __init__(self) -> None:
+        self._prints: dict[str, str] | None = None
+        self._readers: dict[str, set[str]] = {}
+
+    def suspects(self, current: Mapping[str, str]) -> set[str] | None:
+        """The pages that read a changed input; None when there is no earlier run to go by
+        (every page's record is then checked input by input)."""
+        if self._prints is None:
+            return None
+        before = self._prints
+        changed = {key for key, value in current.items() if before.get(key) != value}
+        changed |= before.keys() - current.keys()
+        found: set[str] = set()
+        for key in changed:
+            found |= self._readers.get(key, set())
+        return found
+
+    def update(
+        self,
+        current: Mapping[str, str],
+        records: Mapping[str, PageRecord],
+        before: Mapping[str, PageRecord],
+    ) -> None:
+        for page_id, old in before.items():
+            if records.get(page_id) is not old:
+                for input_id, _ in old.inputs:
+                    self._readers.get(input_id, set()).discard(page_id)
+        for page_id, record in records.items():
+            if before.get(page_id) is not record or self._prints is None:
+                for input_id, _ in record.inputs:
+                    self._readers.setdefault(input_id, set()).add(page_id)
+        self._prints = dict(current)
+
+
 class Engine:
     """Runs builds of one site, keeping what each run made for the next one."""
 
@@ -269,34 +325,59 @@ class Engine:
         self.body_records: dict[str, BodyRecord] = dict(bodies or {})
         self.page_records: dict[str, PageRecord] = dict(pages or {})
         self.renderer = code_version()
+        #: Fingerprints kept between runs, by the id of the lesson value they were made from.
+        self._lesson_prints: LessonPrints = {}
+        self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
+        self._graph = DependencyGraph()
 
     # -- reading ---------------------------------------------------------------------
 
-    def _parser(
-        self, parsed: dict[str, LessonRecord]
-    ) -> Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnostic, ...]]]:
+    def _parser(self, parsed: dict[str, LessonRecord]) -> LessonParser:
+        """Parses a lesson file's text, or takes the record of the same text parsed before."""
+
         def parse(
             text: str, path: str, track: str, stem: str
         ) -> tuple[Lesson | None, tuple[Diagnostic, ...]]:
+            read_at = time.time_ns()
             digest = hashlib.sha1(
                 f"{path}\0{track}\0{stem}\0{text}".encode(), usedforsecurity=False
             ).hexdigest()
             key = f"{track}/{stem}.md"
+            identity = file_identity(self.options.content_dir / key) or (0, 0, 0, 0)
             known = self.lesson_records.get(key)
             if known is not None and known.digest == digest:
-                return known.lesson, known.diagnostics
-            lesson, found = parse_lesson_text(text, path, track, stem)
-            parsed[key] = self.lesson_records[key] = LessonRecord(digest, lesson, found)
+                lesson, found = known.lesson, known.diagnostics
+            else:
+                lesson, found = parse_lesson_text(text, path, track, stem)
+            record = LessonRecord(digest, lesson, found, path, identity, read_at)
+            parsed[key] = self.lesson_records[key] = record
             return lesson, found
 
         return parse
 
+    def _recall(
+        self, file: Path, shown: str
+    ) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
+        """The record of a lesson file that has not changed since it was read, else None."""
+        known = self.lesson_records.get(f"{file.parent.name}/{file.name}")  # track/NN-x.md
+        if known is None or known.path != shown:
+            return None
+        identity = file_identity(file)
+        if identity is None or identity != known.stat or identity[2] > known.read_at_ns - RACY_NS:
+            return None
+        return known.lesson, known.diagnostics
+
     # -- bodies ----------------------------------------------------------------------
 
     def _body_key(self, lesson: Lesson, page_url: str) -> str:
-        return fingerprint(
+        known = self._body_keys.get(id(lesson))
+        if known is not None and known[0] is lesson and known[1] == page_url:
+            return known[2]
+        key = fingerprint(
             (self.renderer, lesson.source, lesson.path, lesson.body_line, page_url, lesson.body)
         )
+        self._body_keys[id(lesson)] = (lesson, page_url, key)
+        return key
 
     def _bodies(
         self, lessons: Iterable[Lesson], targets: LinkTargets
@@ -344,8 +425,10 @@ class Engine:
             for name in {page.template for page in plan.pages}
         }
         current = SiteInputs(site, plan, lambda s: bodies[s].body.html).fingerprints(
-            {source: record.fingerprint for source, record in bodies.items()}
+            {source: record.fingerprint for source, record in bodies.items()},
+            self._lesson_prints,
         )
+        suspects = self._graph.suspects(current)
         records: dict[str, PageRecord] = {}
         jobs: list[_PageJob] = []
         reads: list[frozenset[str]] = []
@@ -355,7 +438,10 @@ class Engine:
                 known is not None
                 and known.file == page.file
                 and known.templates == template_prints[page.template]
-                and all(current.get(input_id) == print_ for input_id, print_ in known.inputs)
+                and (
+                    (suspects is not None and page.id not in suspects)
+                    or all(current.get(input_id) == print_ for input_id, print_ in known.inputs)
+                )
             ):
                 records[page.id] = known
                 continue
@@ -384,6 +470,7 @@ class Engine:
                 page.file, read_prints, template_prints[page.template], _digest(data), ids, links
             )
             rendered[page.file] = data
+        self._graph.update(current, records, self.page_records)
         self.page_records = records
         return records, rendered, list(problems.values())
 
@@ -395,7 +482,12 @@ class Engine:
         checker reports them as broken links)."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
-        loaded = load_site(options.content_dir, drafts=options.drafts, parse=self._parser(parsed))
+        loaded = load_site(
+            options.content_dir,
+            drafts=options.drafts,
+            parse=self._parser(parsed),
+            recall=self._recall,
+        )
         present = loaded.lesson_files
         self.lesson_records = {k: v for k, v in self.lesson_records.items() if k in present}
         assets = frozenset(asset.rel for asset in loaded.assets)

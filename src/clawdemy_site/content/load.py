@@ -50,6 +50,11 @@ class LoadResult:
 LessonParser = Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnostic, ...]]]
 
 
+#: What was parsed from a lesson file before, when the file provably has not changed since
+#: (file, path as shown) -> the lesson and its problems, or None to read it again.
+LessonRecall = Callable[[Path, str], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
+
+
 def parse_lesson_text(
     text: str, path: str, track: str, stem: str
 ) -> tuple[Lesson | None, tuple[Diagnostic, ...]]:
@@ -73,6 +78,8 @@ class _Reader:
 
     content_dir: Path
     parse: LessonParser = parse_lesson_text
+    recall: LessonRecall | None = None
+    _shown_root: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
     tracks: list[tuple[str, str, TrackFields]] = field(default_factory=list)
@@ -153,9 +160,18 @@ class _Reader:
             else:
                 self.asset(entry)
 
+    def shown(self, path: Path) -> str:
+        """`display_path` of a file found by the walk, without asking the OS for each one."""
+        if self._shown_root is None:
+            self._shown_root = display_path(self.content_dir)
+        rel = path.relative_to(self.content_dir).as_posix()
+        return rel if self._shown_root == "." else f"{self._shown_root}/{rel}"
+
     def outside(self, path: Path) -> bool:
-        """True (and reported) when `path` is a link to something outside content/."""
-        if path.resolve().is_relative_to(self.content_dir):
+        """True (and reported) when `path` is a link to something outside content/.
+
+        The walk never enters a linked folder, so only a link itself can lead outside."""
+        if not path.is_symlink() or path.resolve().is_relative_to(self.content_dir):
             return False
         self.diagnostics.append(
             Diagnostic(
@@ -172,14 +188,19 @@ class _Reader:
         if self.outside(path):
             return
         self.lesson_files.add(path.relative_to(self.content_dir).as_posix())
-        problems = Problems(display_path(path))
-        text = self.read_text(path, problems)
-        self.diagnostics += problems.items
-        if text is not None:
+        problems = Problems(self.shown(path))
+        recalled = self.recall(path, problems.path) if self.recall is not None else None
+        if recalled is not None:
+            lesson, found = recalled
+        else:
+            text = self.read_text(path, problems)
+            self.diagnostics += problems.items
+            if text is None:
+                return
             lesson, found = self.parse(text, problems.path, track, path.stem)
-            if lesson is not None:
-                self.lessons.append(lesson)
-            self.diagnostics += found
+        if lesson is not None:
+            self.lessons.append(lesson)
+        self.diagnostics += found
 
     def asset(self, path: Path) -> None:
         if path.suffix in (".md", ".yml", ".yaml"):
@@ -212,7 +233,11 @@ class _Reader:
 
 
 def load_site(
-    content_dir: Path, *, drafts: bool = False, parse: LessonParser = parse_lesson_text
+    content_dir: Path,
+    *,
+    drafts: bool = False,
+    parse: LessonParser = parse_lesson_text,
+    recall: LessonRecall | None = None,
 ) -> LoadResult:
     """Read and check the whole site; gather every problem rather than stop at the first."""
     content_dir = content_dir.resolve()
@@ -225,7 +250,7 @@ def load_site(
             "the content folder does not exist (see --content)",
         )
         return LoadResult(None, (problem,))
-    reader = _Reader(content_dir, parse)
+    reader = _Reader(content_dir, parse, recall)
     config = reader.site_config()
     reader.walk()
     diagnostics = reader.diagnostics

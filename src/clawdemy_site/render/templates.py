@@ -63,6 +63,22 @@ def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]
     return lambda target: relative_url(page.url, target)
 
 
+#: The templates a template's source names, by the source's digest: parsing is the slow part.
+_referenced: dict[str, tuple[str, ...]] = {}
+
+
+def _names_in(env: jinja2.Environment, source: str) -> tuple[str, ...]:
+    key = hashlib.sha1(source.encode(), usedforsecurity=False).hexdigest()
+    if key not in _referenced:
+        try:
+            parsed = env.parse(source)
+        except jinja2.TemplateSyntaxError:
+            return ()  # reported when a page is rendered
+        found = jinja2.meta.find_referenced_templates(parsed)
+        _referenced[key] = tuple(ref for ref in found if ref)
+    return _referenced[key]
+
+
 def template_closure(env: jinja2.Environment, name: str) -> tuple[str, ...]:
     """`name` and every template it extends, includes or imports, transitively, sorted."""
     found: set[str] = set()
@@ -74,10 +90,9 @@ def template_closure(env: jinja2.Environment, name: str) -> tuple[str, ...]:
         found.add(current)
         try:
             source = env.loader.get_source(env, current)[0] if env.loader else ""
-            parsed = env.parse(source)
-        except (jinja2.TemplateNotFound, jinja2.TemplateSyntaxError):
+        except jinja2.TemplateNotFound:
             continue  # reported when the page is rendered
-        waiting += [ref for ref in jinja2.meta.find_referenced_templates(parsed) if ref]
+        waiting += _names_in(env, source)
     return tuple(sorted(found))
 
 

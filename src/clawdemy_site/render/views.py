@@ -22,7 +22,7 @@ from clawdemy_site.content.models import (
     SiteConfig,
     SourceCurriculum,
 )
-from clawdemy_site.plan import PlannedPage, SitePlan
+from clawdemy_site.plan import LessonPlace, PlannedPage, SitePlan
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,9 @@ class ReferencesView:
     leads: tuple[LessonLinkView, ...]
 
 
+#: Each lesson's input fingerprints (meta, lesson, refs), by the lesson value's id.
+LessonPrints: TypeAlias = dict[int, tuple[Lesson, LessonPlace, tuple[str, str, str]]]
+
 PageView: TypeAlias = (
     HomeView | CreditsView | NotFoundView | TrackView | LessonView | ReferencesView
 )
@@ -240,8 +243,14 @@ class SiteInputs:
             place.references_url,
         )
 
-    def fingerprints(self, body_fingerprints: Mapping[str, str]) -> dict[str, str]:
-        """The fingerprint of every input of the site (bodies' come from the caller)."""
+    def fingerprints(
+        self, body_fingerprints: Mapping[str, str], memo: LessonPrints | None = None
+    ) -> dict[str, str]:
+        """The fingerprint of every input of the site (bodies' come from the caller).
+
+        `memo` keeps each lesson's fingerprints from one run to the next, for as long as the
+        same lesson value is published at the same address."""
+        memo = {} if memo is None else memo
         config = self.site.config
         found = {
             "site": fingerprint(config),
@@ -251,9 +260,19 @@ class SiteInputs:
             found[f"track:{track.slug}"] = fingerprint(self._track_facts(track.slug))
             found[f"track-lessons:{track.slug}"] = fingerprint(self._track_lessons(track.slug))
         for source, lesson in self._lessons.items():
-            found[f"meta:{source}"] = fingerprint(self._entry(source))
-            found[f"lesson:{source}"] = fingerprint(self._facts(source))
-            found[f"refs:{source}"] = fingerprint(lesson.references)
+            place = self.plan.lessons[source]
+            known = memo.get(id(lesson))
+            if known is None or known[0] is not lesson or known[1] != place:
+                prints = (
+                    fingerprint(self._entry(source)),
+                    fingerprint(self._facts(source)),
+                    fingerprint(lesson.references),
+                )
+                known = memo[id(lesson)] = (lesson, place, prints)
+            meta, facts, references = known[2]
+            found[f"meta:{source}"] = meta
+            found[f"lesson:{source}"] = facts
+            found[f"refs:{source}"] = references
             found[f"body:{source}"] = body_fingerprints[source]
         return found
 

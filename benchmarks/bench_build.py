@@ -1,0 +1,199 @@
+"""Benchmark: `clawdemy build` and `serve` on a 1,000-lesson course, beside the floor script
+and Hugo, all in one run, as whole commands (a new process each).
+
+    .venv/bin/python benchmarks/bench_build.py [--runs 3] [--tracks 20 --lessons 50] [--scale]
+
+Measured (median of --runs):
+- floor: benchmarks/floor.py, one process that only splits YAML, renders Markdown with
+  clawdemy's extensions and fills one template (pure-Python YAML, and libyaml);
+- hugo: Debian's `hugo` building the same bodies (skipped when not installed);
+- cold: `clawdemy build` with no cache and no output;
+- one edit: one lesson's body changed, then `clawdemy build` (warm cache);
+- no-op: `clawdemy build` again with nothing changed;
+- serve: edit to served page, `clawdemy serve` polled until the page shows the edit;
+- peak memory: the largest resident set of any process of a cold build;
+- with --scale: a cold build of 10x the lessons (10 times the tracks).
+The machines are shared and noisy: compare the ratios, which come from the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+from corpus import write_corpus
+
+PROJECT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+CLAWDEMY = BIN / "clawdemy"
+TEMPLATES = PROJECT / "templates"
+
+
+def timed(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return time.perf_counter() - started
+
+
+def median(runs: int, measure: Callable[[], float]) -> float:
+    return statistics.median(measure() for _ in range(runs))
+
+
+def build_args(out: Path) -> list[str]:
+    return [str(CLAWDEMY), "build", "--templates", str(TEMPLATES), "--out", str(out)]
+
+
+def cold(root: Path) -> float:
+    shutil.rmtree(root / ".clawdemy", ignore_errors=True)
+    shutil.rmtree(root / "out", ignore_errors=True)
+    return timed(build_args(root / "out"), root)
+
+
+def peak_child_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+class Editor:
+    """Changes one lesson's body, a new marker each time."""
+
+    def __init__(self, root: Path) -> None:
+        self.lesson = sorted((root / "content").glob("track-001/*.md"))[4]
+        self.count = 0
+
+    def edit(self) -> str:
+        self.count += 1
+        marker = f"Edited paragraph number {self.count} {time.time_ns()}"
+        text = self.lesson.read_text()
+        head, _, _ = text.partition("\nEDIT:")
+        self.lesson.write_text(f"{head}\nEDIT: {marker}\n")
+        return marker
+
+    def page(self) -> str:
+        return f"{self.lesson.parent.name}/{self.lesson.stem}/index.html"
+
+
+def one_edit(root: Path, editor: Editor) -> float:
+    marker = editor.edit()
+    took = timed(build_args(root / "out"), root)
+    assert marker in (root / "out" / editor.page()).read_text(), "the edit is not in the output"
+    return took
+
+
+def serve_latency(root: Path, editor: Editor, runs: int) -> list[float]:
+    env = {**os.environ, "CLAWDEMY_CACHE_DIR": str(root / ".serve-cache")}
+    process = subprocess.Popen(
+        [str(CLAWDEMY), "serve", "--templates", str(TEMPLATES), "--port", "0"],
+        cwd=root,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    address = ""
+    deadline = time.monotonic() + 300
+    while not address and time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if line.startswith("serving at "):
+            address = line.split()[2]
+    url = address + editor.page().removesuffix("index.html")
+    times = []
+    try:
+        for _ in range(runs):
+            time.sleep(1.0)
+            marker = editor.edit()
+            started = time.perf_counter()
+            while time.perf_counter() - started < 30:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    if marker in response.read().decode():
+                        break
+                time.sleep(0.002)
+            times.append(time.perf_counter() - started)
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=20)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tracks", type=int, default=20)
+    parser.add_argument("--lessons", type=int, default=50)
+    parser.add_argument("--scale", action="store_true", help="also build 10x the lessons")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="clawdemy-bench-") as scratch:
+        root = write_corpus(Path(scratch) / "site", tracks=args.tracks, lessons=args.lessons)
+        env = {k: v for k, v in os.environ.items() if k != "CLAWDEMY_CACHE_DIR"}
+        os.environ.clear()
+        os.environ.update(env)
+        count = args.tracks * args.lessons
+        print(f"{count} lessons in {args.tracks} tracks; {os.cpu_count()} cores; median of"
+              f" {args.runs}", flush=True)  # fmt: skip
+        python = sys.executable
+        floor_py = str(PROJECT / "benchmarks" / "floor.py")
+        figures: dict[str, float] = {}
+        figures["floor (pure-Python YAML)"] = median(
+            args.runs, lambda: timed([python, floor_py, "content", "floor-out"], root)
+        )
+        figures["floor (libyaml)"] = median(
+            args.runs,
+            lambda: timed([python, floor_py, "content", "floor-out", "--c-loader"], root),
+        )
+        hugo = shutil.which("hugo")
+        if hugo:
+            figures["hugo, full build"] = median(
+                args.runs,
+                lambda: timed([hugo, "--quiet", "-d", str(root / "hugo-out")], root / "hugo"),
+            )
+        before = peak_child_rss_mib()
+        figures["clawdemy cold build"] = median(args.runs, lambda: cold(root))
+        peak = peak_child_rss_mib()
+        editor = Editor(root)
+        figures["clawdemy one-lesson edit"] = median(args.runs, lambda: one_edit(root, editor))
+        figures["clawdemy no-op rebuild"] = median(
+            args.runs, lambda: timed(build_args(root / "out"), root)
+        )
+        serve_times = serve_latency(root, editor, args.runs)
+        figures["clawdemy serve, edit to served page"] = statistics.median(serve_times)
+        if args.scale:
+            big = write_corpus(Path(scratch) / "big", tracks=args.tracks * 10, lessons=args.lessons)
+            figures[f"clawdemy cold build, {count * 10} lessons"] = cold(big)
+        width = max(len(name) for name in figures)
+        for name, seconds in figures.items():
+            print(f"{name:<{width}}  {seconds * 1000:9.0f} ms")
+        print(f"{'peak resident memory (largest process)':<{width}}  {peak:9.0f} MiB"
+              f" (was {before:.0f} before the cold builds)")  # fmt: skip
+        cold_time = figures["clawdemy cold build"]
+        floor_time = figures["floor (pure-Python YAML)"]
+        print("ratios:")
+        print(f"  cold / floor (pure YAML)       {cold_time / floor_time:.2f}  (target <= 0.7)")
+        print(f"  cold / floor (libyaml)         {cold_time / figures['floor (libyaml)']:.2f}")
+        edit = figures["clawdemy one-lesson edit"]
+        print(f"  one edit / cold                {edit / cold_time:.3f} (target <= 0.15)")
+        if hugo:
+            hugo_time = figures["hugo, full build"]
+            print(f"  one edit / hugo full build     {edit / hugo_time:.2f}  (target <= 0.5)")
+        noop = figures["clawdemy no-op rebuild"]
+        print(f"  no-op / cold                   {noop / cold_time:.3f} (target <= 0.1)")
+        print(f"  serve runs: {', '.join(f'{t * 1000:.0f} ms' for t in serve_times)}"
+              " (target: median <= 150 ms)")  # fmt: skip
+        if args.scale:
+            scaled = figures[f"clawdemy cold build, {count * 10} lessons"]
+            print(f"  10x lessons / 1x               {scaled / cold_time:.1f}  (target <= 11)")
+
+
+if __name__ == "__main__":
+    main()
