@@ -13,7 +13,12 @@ from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
 from clawdemy_site.render.markdown import LinkTargets, RenderedBody, render_body
 from clawdemy_site.render.pages import plan_site
 from clawdemy_site.render.sitemap import sitemap_xml
-from clawdemy_site.render.templates import TemplateProblem, make_environment, render_page
+from clawdemy_site.render.templates import (
+    TemplateProblem,
+    make_environment,
+    render_page,
+    theme_dir,
+)
 from clawdemy_site.render.urls import page_file
 from clawdemy_site.write import write_site
 
@@ -98,11 +103,11 @@ def render_site(
     files["static/pygments.css"] = str(css).encode()
     files[".nojekyll"] = b""
     copies = {asset.rel: asset.source for asset in site.assets}
-    static_dir = templates_dir / "static"
-    if static_dir.is_dir():
-        for path in sorted(static_dir.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
+    for static_dir in (theme_dir() / "static", templates_dir / "static"):  # the site's win
+        if static_dir.is_dir():
+            for path in sorted(static_dir.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
     return RenderedSite(files, copies, templates, tuple(sorted(set(diagnostics))))
 
 

@@ -20,6 +20,27 @@ DIR = click.Path(file_okay=False, path_type=Path)
 EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
+templates_option = click.option(
+    "--templates",
+    "templates",
+    type=EXISTING_DIR,
+    default=None,
+    help="Templates that override the packaged theme by name"
+    " [default: ./templates if it exists, else the packaged theme].",
+)
+
+
+def resolve_templates(templates: Path | None) -> Path:
+    """--templates, else ./templates when the site has one, else the theme clawdemy ships."""
+    if templates is not None:
+        return templates
+    if Path("templates").is_dir():
+        return Path("templates")
+    from clawdemy_site.render.templates import theme_dir
+
+    return theme_dir()
+
+
 def guard_out(out: Path, content: Path, templates: Path, *, replacing: bool = True) -> None:
     reason = refuse_out_dir(
         out,
@@ -40,16 +61,15 @@ def main() -> None:
 
 @main.command()
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
-)
+@templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def build(content: Path, templates: Path, out: Path, drafts: bool, strict: bool) -> None:
+def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict: bool) -> None:
     """Build the site from CONTENT and TEMPLATES into OUT."""
     from clawdemy_site.build import BuildOptions, build_site
 
+    templates = resolve_templates(templates)
     guard_out(out, content, templates)
     result = build_site(BuildOptions(content, templates, out, drafts=drafts, strict=strict))
     if result.warnings:
@@ -84,9 +104,7 @@ FORMATS = ("text", "json", "github", "markdown")
 
 @main.command("check-links")
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
-)
+@templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -106,7 +124,7 @@ FORMATS = ("text", "json", "github", "markdown")
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
 def check_links(
     content: Path,
-    templates: Path,
+    templates: Path | None,
     out: Path,
     offline: bool,
     fmt: str,
@@ -127,6 +145,7 @@ def check_links(
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
+    templates = resolve_templates(templates)
     guard_out(out, content, templates, replacing=False)
     cache_path = None if no_cache else cache or content.resolve().parent / DEFAULT_PATH
     check = CheckOptions(
