@@ -99,6 +99,43 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     click.echo("content is valid", err=True)
 
 
+@main.group()
+def new() -> None:
+    """Start a new lesson or track from a filled-in file."""
+
+
+@new.command("lesson")
+@click.argument("track")
+@click.argument("title")
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+def new_lesson(track: str, title: str, content: Path) -> None:
+    """Write TRACK's next lesson, titled TITLE; print its path."""
+    from clawdemy_site.scaffold import new_lesson as create
+
+    click.echo(create(content, track, title))
+
+
+@new.command("track")
+@click.argument("slug")
+@click.argument("title")
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option(
+    "--first-lesson",
+    default="Introduction",
+    show_default=True,
+    help="The title of the track's first lesson (a track needs one).",
+)
+def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
+    """Write SLUG/track.yml, titled TITLE, at the next free position, and its first lesson.
+
+    Prints the two paths.
+    """
+    from clawdemy_site.scaffold import new_track as create
+
+    for path in create(content, slug, title, first_lesson=first_lesson):
+        click.echo(path)
+
+
 FORMATS = ("text", "json", "github", "markdown")
 
 
