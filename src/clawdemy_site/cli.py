@@ -136,6 +136,24 @@ def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
         click.echo(path)
 
 
+@main.command()
+@click.option(
+    "--kind",
+    type=click.Choice(("lesson", "track", "site")),
+    default="lesson",
+    show_default=True,
+    help="Lesson front matter, track.yml or site.yml.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of one kind of file, for editors."""
+    import json
+
+    from clawdemy_site.schema import KINDS, json_schema
+
+    (chosen,) = (name for name in KINDS if name == kind)
+    click.echo(json.dumps(json_schema(chosen), indent=2, ensure_ascii=False))
+
+
 FORMATS = ("text", "json", "github", "markdown")
 
 
