@@ -99,6 +99,23 @@ def check(content: Path, drafts: bool, strict: bool) -> None:
     click.echo("content is valid", err=True)
 
 
+@main.command()
+@click.argument("folder", type=DIR, default=Path("."))
+@click.option("--title", default="My course", show_default=True, help="The site's title.")
+def init(folder: Path, title: str) -> None:
+    """Start a site in FOLDER (new or empty): content, schema, CI workflow; print the files."""
+    from clawdemy_site.init import init_site
+
+    for path in init_site(folder, title=title):
+        click.echo(path)
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(
+        f"\nnext: {where}clawdemy build --strict, then open build/index.html;"
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`',
+        err=True,
+    )
+
+
 @main.group()
 def new() -> None:
     """Start a new lesson or track from a filled-in file."""

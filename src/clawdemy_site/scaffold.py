@@ -90,12 +90,18 @@ LESSON_OPTIONAL = """\
 """
 
 
-def lesson_text(title: str, number: int, *, summary: str | None = None, body: str = "") -> str:
-    """A new lesson: the required fields filled, the optional ones as comments."""
-    summary = summary or "One sentence that says what this lesson gives the reader."
+def lesson_text(
+    title: str,
+    number: int,
+    *,
+    summary: str = "One sentence that says what this lesson gives the reader.",
+    front: str = LESSON_OPTIONAL,
+    body: str = LESSON_BODY,
+) -> str:
+    """A new lesson: the required fields filled, then `front` (the optional ones, as comments)."""
     return (
         f"---\ntitle: {yaml_text(title)}\nlesson: {number}\nsummary: {yaml_text(summary)}\n"
-        f"{LESSON_OPTIONAL}---\n\n{body or LESSON_BODY}"
+        f"{front}---\n\n{body}"
     )
 
 
@@ -134,11 +140,17 @@ def next_position(positions: list[int | None]) -> int:
     return max((p for p in positions if p is not None), default=0) + 1
 
 
-def track_text(title: str, position: int, *, schema: str | None = None) -> str:
+def track_text(
+    title: str,
+    position: int,
+    *,
+    summary: str = "One sentence that says what this track covers.",
+    schema: str | None = None,
+) -> str:
+    """track.yml; `schema` is the path of the track schema for yaml-language-server."""
     modeline = f"# yaml-language-server: $schema={schema}\n" if schema else ""
     return (
-        f"{modeline}title: {yaml_text(title)}\n"
-        "summary: One sentence that says what this track covers.\n"
+        f"{modeline}title: {yaml_text(title)}\nsummary: {yaml_text(summary)}\n"
         f"position: {position}\n"
     )
 
