@@ -85,14 +85,29 @@ def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict
 
 @main.command()
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@templates_option
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(content: Path, drafts: bool, strict: bool) -> None:
-    """Validate the content; write nothing."""
-    from clawdemy_site.build import check_content
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "github")),
+    default="text",
+    show_default=True,
+    help="text: diagnostics on standard error; json and github: the report on standard output.",
+)
+def check(content: Path, templates: Path | None, drafts: bool, strict: bool, fmt: str) -> None:
+    """Report every problem a build would, templates included; write nothing."""
+    from clawdemy_site.check import check_site, format_github, format_json
 
-    diagnostics = check_content(content, drafts=drafts).diagnostics
-    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+    diagnostics = check_site(content, resolve_templates(templates), drafts=drafts)
+    failed = any(d.severity == "error" for d in diagnostics) or (strict and bool(diagnostics))
+    if fmt != "text":
+        click.echo(format_json(diagnostics) if fmt == "json" else format_github(diagnostics))
+        if failed:
+            raise ContentError(diagnostics, strict=strict, brief=True)
+        return
+    if failed:
         raise ContentError(diagnostics, strict=strict)
     if diagnostics:
         click.echo(format_report(diagnostics), err=True)
