@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from clawdemy_site.console import EXIT_CODES, detail, output_options, say, show_progress, use_color
 from clawdemy_site.errors import ContentError, format_report
 from clawdemy_site.outguard import refuse_out_dir
 
@@ -53,13 +55,18 @@ def guard_out(out: Path, content: Path, templates: Path, *, replacing: bool = Tr
         raise click.BadParameter(f"{reason}; choose another output folder", param_hint="--out")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="clawdemy-site")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(package_name="clawdemy-site", prog_name="clawdemy")
 def main() -> None:
-    """Clawdemy: build a course site of lessons that cite what they mirror."""
+    """Clawdemy: build a course site of lessons that cite what they mirror.
+
+    Start a site with `clawdemy init`, add lessons with `clawdemy new lesson`, and
+    build it with `clawdemy build`. NO_COLOR turns colour off.
+    """
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
@@ -69,21 +76,24 @@ def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict
     """Build the site from CONTENT and TEMPLATES into OUT."""
     from clawdemy_site.build import BuildOptions, build_site
 
+    started = time.perf_counter()
     templates = resolve_templates(templates)
+    detail(f"templates: {templates}")
     guard_out(out, content, templates)
     result = build_site(BuildOptions(content, templates, out, drafts=drafts, strict=strict))
     if result.warnings:
         click.echo(format_report(result.warnings), err=True)
     lessons = sum(len(track.lessons) for track in result.site.tracks)
     tracks = len(result.site.tracks)
-    click.echo(
+    say(
         f"built {result.pages} pages ({lessons} lesson{'s' * (lessons != 1)}"
-        f" in {tracks} track{'s' * (tracks != 1)}) into {out}",
-        err=True,
+        f" in {tracks} track{'s' * (tracks != 1)}) into {out}"
     )
+    detail(f"{result.files} files written in {time.perf_counter() - started:.2f} s")
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
@@ -100,7 +110,11 @@ def check(content: Path, templates: Path | None, drafts: bool, strict: bool, fmt
     """Report every problem a build would, templates included; write nothing."""
     from clawdemy_site.check import check_site, format_github, format_json
 
-    diagnostics = check_site(content, resolve_templates(templates), drafts=drafts)
+    started = time.perf_counter()
+    templates = resolve_templates(templates)
+    detail(f"templates: {templates}")
+    diagnostics = check_site(content, templates, drafts=drafts)
+    detail(f"checked in {time.perf_counter() - started:.2f} s")
     failed = any(d.severity == "error" for d in diagnostics) or (strict and bool(diagnostics))
     if fmt != "text":
         click.echo(format_json(diagnostics) if fmt == "json" else format_github(diagnostics))
@@ -111,10 +125,11 @@ def check(content: Path, templates: Path | None, drafts: bool, strict: bool, fmt
         raise ContentError(diagnostics, strict=strict)
     if diagnostics:
         click.echo(format_report(diagnostics), err=True)
-    click.echo("content is valid", err=True)
+    say("content is valid")
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.argument("folder", type=DIR, default=Path("."))
 @click.option("--title", default="My course", show_default=True, help="The site's title.")
 def init(folder: Path, title: str) -> None:
@@ -124,19 +139,19 @@ def init(folder: Path, title: str) -> None:
     for path in init_site(folder, title=title):
         click.echo(path)
     where = "" if folder == Path(".") else f"cd {folder} && "
-    click.echo(
+    say(
         f"\nnext: {where}clawdemy build --strict, then open build/index.html;"
-        ' add a lesson with `clawdemy new lesson first-steps "Title"`',
-        err=True,
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`'
     )
 
 
-@main.group()
+@main.group(epilog=EXIT_CODES)
 def new() -> None:
     """Start a new lesson or track from a filled-in file."""
 
 
-@new.command("lesson")
+@new.command("lesson", epilog=EXIT_CODES)
+@output_options
 @click.argument("track")
 @click.argument("title")
 @click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
@@ -147,7 +162,8 @@ def new_lesson(track: str, title: str, content: Path) -> None:
     click.echo(create(content, track, title))
 
 
-@new.command("track")
+@new.command("track", epilog=EXIT_CODES)
+@output_options
 @click.argument("slug")
 @click.argument("title")
 @click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
@@ -168,7 +184,8 @@ def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
         click.echo(path)
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.option(
     "--kind",
     type=click.Choice(("lesson", "track", "site")),
@@ -189,7 +206,8 @@ def schema(kind: str) -> None:
 FORMATS = ("text", "json", "github", "markdown")
 
 
-@main.command("check-links")
+@main.command("check-links", epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
@@ -253,12 +271,10 @@ def check_links(
         drafts=drafts,
         timeout=timeout,
     )
-    results = run_link_check(
-        options,
-        lambda message: click.echo(message, err=True),
-        _progress_bar if sys.stderr.isatty() else None,
-    )
-    if sys.stderr.isatty():
+    detail(f"templates: {templates}")
+    progress = show_progress()
+    results = run_link_check(options, say, _progress_bar if progress else None)
+    if progress:
         click.echo("\r\033[K", nl=False, err=True)
     report(results, fmt)
 
@@ -281,7 +297,7 @@ def report(results: list[LinkResult], fmt: str) -> None:
     elif fmt == "markdown":
         text = formats.format_markdown(results, summary)
     else:
-        text = formats.format_text(results, summary, color=sys.stdout.isatty())
+        text = formats.format_text(results, summary, color=use_color(sys.stdout))
     click.echo(text)
     if summary.exit_code:
         sys.exit(summary.exit_code)
