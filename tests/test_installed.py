@@ -10,6 +10,7 @@ environment, so nothing here can pass by reaching back into this repository.
 
 from __future__ import annotations
 
+import json
 import shutil
 import site
 import subprocess
@@ -157,3 +158,40 @@ def test_every_package_under_src_is_shipped() -> None:
     theme = {"clawdemy_site.theme", "clawdemy_site.theme.static"}
     assert set(config["packages"]) == found | theme
     assert config["package-dir"] == {"": "src", "clawdemy_site.theme": "templates"}
+
+
+def test_an_author_starts_a_site_with_the_installed_command(
+    installed: Installed, tmp_path: Path
+) -> None:
+    """The acceptance walk: init, new lesson, new track, build, check, exit codes."""
+    done = installed.run("init", "course", "--title", "Optics", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    course = tmp_path / "course"
+    steps = [
+        (["new", "lesson", "first-steps", "Lenses and mirrors"], 0),
+        (["new", "track", "waves", "Waves"], 0),
+        (["build", "--strict", "-q"], 0),
+        (["check", "--strict"], 0),
+        (["check", "--format", "github"], 0),
+        (["check-links", "--offline", "--no-cache", "-q"], 0),
+        (["new", "lesson", "nowhere", "X"], 1),
+        (["build", "--no-such-option"], 2),
+    ]
+    for args, code in steps:
+        done = installed.run(*args, cwd=course)
+        assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert (course / "content/first-steps/02-lenses-and-mirrors.md").is_file()
+    assert (course / "content/waves/01-introduction.md").is_file()
+    assert (course / "build/waves/01-introduction/index.html").is_file()
+    lesson_schema = installed.run("schema", "--kind", "lesson", cwd=course)
+    assert json.loads(lesson_schema.stdout) == json.loads(
+        (course / "schema/lesson.json").read_text()
+    )
+    module = subprocess.run(
+        [str(installed.python), "-m", "clawdemy_site", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=course,
+    )
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert module.stdout == f"clawdemy, version {project['version']}\n"
