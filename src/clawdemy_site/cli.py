@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from clawdemy_site.console import EXIT_CODES, detail, output_options, say, show_progress, use_color
 from clawdemy_site.errors import ContentError, format_report
 from clawdemy_site.outguard import refuse_out_dir
 
@@ -18,6 +20,27 @@ if TYPE_CHECKING:
 DIR = click.Path(file_okay=False, path_type=Path)
 #: A folder that must exist: a missing one is wrong usage (exit 2), said by click.
 EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+templates_option = click.option(
+    "--templates",
+    "templates",
+    type=EXISTING_DIR,
+    default=None,
+    help="Templates that override the packaged theme by name"
+    " [default: ./templates if it exists, else the packaged theme].",
+)
+
+
+def resolve_templates(templates: Path | None) -> Path:
+    """--templates, else ./templates when the site has one, else the theme clawdemy ships."""
+    if templates is not None:
+        return templates
+    if Path("templates").is_dir():
+        return Path("templates")
+    from clawdemy_site.render.templates import theme_dir
+
+    return theme_dir()
 
 
 def guard_out(out: Path, content: Path, templates: Path, *, replacing: bool = True) -> None:
@@ -32,24 +55,30 @@ def guard_out(out: Path, content: Path, templates: Path, *, replacing: bool = Tr
         raise click.BadParameter(f"{reason}; choose another output folder", param_hint="--out")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="clawdemy-site")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(package_name="clawdemy-site", prog_name="clawdemy")
 def main() -> None:
-    """Clawdemy: build a course site of lessons that cite what they mirror."""
+    """Clawdemy: build a course site of lessons that cite what they mirror.
+
+    Start a site with `clawdemy init`, add lessons with `clawdemy new lesson`, and
+    build it with `clawdemy build`. NO_COLOR turns colour off.
+    """
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
-)
+@templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def build(content: Path, templates: Path, out: Path, drafts: bool, strict: bool) -> None:
+def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict: bool) -> None:
     """Build the site from CONTENT and TEMPLATES into OUT."""
     from clawdemy_site.build import BuildOptions, build_site
 
+    started = time.perf_counter()
+    templates = resolve_templates(templates)
+    detail(f"templates: {templates}")
     guard_out(out, content, templates)
     result = build_site(
         BuildOptions(content, templates, out, drafts=drafts, strict=strict),
@@ -61,40 +90,132 @@ def build(content: Path, templates: Path, out: Path, drafts: bool, strict: bool)
     assert site is not None
     lessons = sum(len(track.lessons) for track in site.tracks)
     tracks = len(site.tracks)
-    click.echo(
+    say(
         f"built {result.pages} pages ({lessons} lesson{'s' * (lessons != 1)}"
-        f" in {tracks} track{'s' * (tracks != 1)}) into {out}",
-        err=True,
+        f" in {tracks} track{'s' * (tracks != 1)}) into {out}"
     )
+    detail(f"{result.files} files written in {time.perf_counter() - started:.2f} s")
 
 
-@main.command()
+@main.command(epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@templates_option
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def check(content: Path, drafts: bool, strict: bool) -> None:
-    """Validate the content; write nothing."""
-    from clawdemy_site.build import check_content
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("text", "json", "github")),
+    default="text",
+    show_default=True,
+    help="text: diagnostics on standard error; json and github: the report on standard output.",
+)
+def check(content: Path, templates: Path | None, drafts: bool, strict: bool, fmt: str) -> None:
+    """Report every problem a build would, templates included; write nothing."""
+    from clawdemy_site.check import check_site, format_github, format_json
 
-    templates = Path("templates")
-    checked = check_content(content, templates if templates.is_dir() else None, drafts=drafts)
-    diagnostics = checked.diagnostics
-    if any(d.severity == "error" for d in diagnostics) or (strict and diagnostics):
+    started = time.perf_counter()
+    templates = resolve_templates(templates)
+    detail(f"templates: {templates}")
+    diagnostics = check_site(content, templates, drafts=drafts)
+    detail(f"checked in {time.perf_counter() - started:.2f} s")
+    failed = any(d.severity == "error" for d in diagnostics) or (strict and bool(diagnostics))
+    if fmt != "text":
+        click.echo(format_json(diagnostics) if fmt == "json" else format_github(diagnostics))
+        if failed:
+            raise ContentError(diagnostics, strict=strict, brief=True)
+        return
+    if failed:
         raise ContentError(diagnostics, strict=strict)
     if diagnostics:
         click.echo(format_report(diagnostics), err=True)
-    click.echo("content is valid", err=True)
+    say("content is valid")
 
 
-@main.command()
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@main.command(epilog=EXIT_CODES)
+@output_options
+@click.argument("folder", type=DIR, default=Path("."))
+@click.option("--title", default="My course", show_default=True, help="The site's title.")
+def init(folder: Path, title: str) -> None:
+    """Start a site in FOLDER (new or empty): content, schema, CI workflow; print the files."""
+    from clawdemy_site.init import init_site
+
+    for path in init_site(folder, title=title):
+        click.echo(path)
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    say(
+        f"\nnext: {where}clawdemy build --strict, then open build/index.html;"
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`'
+    )
+
+
+@main.group(epilog=EXIT_CODES)
+def new() -> None:
+    """Start a new lesson or track from a filled-in file."""
+
+
+@new.command("lesson", epilog=EXIT_CODES)
+@output_options
+@click.argument("track")
+@click.argument("title")
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+def new_lesson(track: str, title: str, content: Path) -> None:
+    """Write TRACK's next lesson, titled TITLE; print its path."""
+    from clawdemy_site.scaffold import new_lesson as create
+
+    click.echo(create(content, track, title))
+
+
+@new.command("track", epilog=EXIT_CODES)
+@output_options
+@click.argument("slug")
+@click.argument("title")
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
 @click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
+    "--first-lesson",
+    default="Introduction",
+    show_default=True,
+    help="The title of the track's first lesson (a track needs one).",
 )
+def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
+    """Write SLUG/track.yml, titled TITLE, at the next free position, and its first lesson.
+
+    Prints the two paths.
+    """
+    from clawdemy_site.scaffold import new_track as create
+
+    for path in create(content, slug, title, first_lesson=first_lesson):
+        click.echo(path)
+
+
+@main.command(epilog=EXIT_CODES)
+@output_options
+@click.option(
+    "--kind",
+    type=click.Choice(("lesson", "track", "site")),
+    default="lesson",
+    show_default=True,
+    help="Lesson front matter, track.yml or site.yml.",
+)
+def schema(kind: str) -> None:
+    """Print the JSON Schema (draft 2020-12) of one kind of file, for editors."""
+    import json
+
+    from clawdemy_site.schema import KINDS, json_schema
+
+    (chosen,) = (name for name in KINDS if name == kind)
+    click.echo(json.dumps(json_schema(chosen), indent=2, ensure_ascii=False))
+
+
+@main.command(epilog=EXIT_CODES)
+@output_options
+@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@templates_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @click.option("--drafts", is_flag=True, help="Show lessons marked `draft: true`.")
-def serve(content: Path, templates: Path, host: str, port: int, drafts: bool) -> None:
+def serve(content: Path, templates: Path | None, host: str, port: int, drafts: bool) -> None:
     """Serve the site from memory, rebuild on every change and reload open pages.
 
     Never writes build/. Stop with Ctrl+C.
@@ -102,20 +223,18 @@ def serve(content: Path, templates: Path, host: str, port: int, drafts: bool) ->
     from clawdemy_site.serve import ServeOptions
     from clawdemy_site.serve import serve as run_server
 
-    run_server(
-        ServeOptions(content, templates, host=host, port=port, drafts=drafts),
-        lambda message: click.echo(message, err=True),
-    )
+    templates = resolve_templates(templates)
+    detail(f"templates: {templates}")
+    run_server(ServeOptions(content, templates, host=host, port=port, drafts=drafts), say)
 
 
 FORMATS = ("text", "json", "github", "markdown")
 
 
-@main.command("check-links")
+@main.command("check-links", epilog=EXIT_CODES)
+@output_options
 @click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
-)
+@templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -135,7 +254,7 @@ FORMATS = ("text", "json", "github", "markdown")
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
 def check_links(
     content: Path,
-    templates: Path,
+    templates: Path | None,
     out: Path,
     offline: bool,
     fmt: str,
@@ -156,6 +275,7 @@ def check_links(
 
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
+    templates = resolve_templates(templates)
     guard_out(out, content, templates, replacing=False)
     cache_path = None if no_cache else cache or content.resolve().parent / DEFAULT_PATH
     check = CheckOptions(
@@ -176,12 +296,10 @@ def check_links(
         drafts=drafts,
         timeout=timeout,
     )
-    results = run_link_check(
-        options,
-        lambda message: click.echo(message, err=True),
-        _progress_bar if sys.stderr.isatty() else None,
-    )
-    if sys.stderr.isatty():
+    detail(f"templates: {templates}")
+    progress = show_progress()
+    results = run_link_check(options, say, _progress_bar if progress else None)
+    if progress:
         click.echo("\r\033[K", nl=False, err=True)
     report(results, fmt)
 
@@ -204,7 +322,7 @@ def report(results: list[LinkResult], fmt: str) -> None:
     elif fmt == "markdown":
         text = formats.format_markdown(results, summary)
     else:
-        text = formats.format_text(results, summary, color=sys.stdout.isatty())
+        text = formats.format_text(results, summary, color=use_color(sys.stdout))
     click.echo(text)
     if summary.exit_code:
         sys.exit(summary.exit_code)

@@ -184,10 +184,11 @@ _OutcomeOfPage = tuple[bytes | None, Diagnostic | None]
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
     global _worker_env
-    if _worker_env is None or _worker_env[0] != templates_dir:
+    where = templates_dir.resolve()
+    if _worker_env is None or _worker_env[0] != where:
         from clawdemy_site.render.templates import make_environment
 
-        _worker_env = (templates_dir, make_environment(templates_dir))
+        _worker_env = (where, make_environment(where))
     return _worker_env[1]
 
 
@@ -525,12 +526,14 @@ class Engine:
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
             diagnostics += body_fragment_problems(site, plan, bodies, records)
+        from clawdemy_site.render.templates import theme_dir
+
         copies = {asset.rel: asset.source for asset in site.assets}
-        static_dir = options.templates_dir / "static"
-        if static_dir.is_dir():
-            for path in sorted(static_dir.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
+        for static_dir in (theme_dir() / "static", options.templates_dir / "static"):
+            if static_dir.is_dir():  # the site's own static files win over the theme's
+                for path in sorted(static_dir.rglob("*")):
+                    if path.is_file() and not path.name.startswith("."):
+                        copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
         ok = not any(d.severity == "error" and d not in tolerated for d in diagnostics)
         return EngineResult(
             loaded,

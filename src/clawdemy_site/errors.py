@@ -51,9 +51,14 @@ class ClawdemyError(click.ClickException):
 class ContentError(ClawdemyError):
     """The content has errors; the message is the full diagnostic report."""
 
-    def __init__(self, diagnostics: Iterable[Diagnostic], *, strict: bool = False) -> None:
+    def __init__(
+        self, diagnostics: Iterable[Diagnostic], *, strict: bool = False, brief: bool = False
+    ) -> None:
+        """`brief`: only the count, when the diagnostics went to standard output already."""
         self.diagnostics = tuple(sorted(set(diagnostics)))
         report = format_report(self.diagnostics)
+        if brief:
+            report = report.splitlines()[-1]
         if strict and not any(d.severity == "error" for d in self.diagnostics):
             report += " (--strict: warnings fail the run)"
         super().__init__(report)

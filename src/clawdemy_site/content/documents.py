@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
-from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping
+from clawdemy_site.content.fields import Field, Kind, Problems, describe, read_mapping
 from clawdemy_site.content.frontmatter import FrontMatterError, split_front_matter
 from clawdemy_site.content.linkconfig import read_links_config
 from clawdemy_site.content.models import (
@@ -22,27 +22,46 @@ from clawdemy_site.content.references import read_references
 from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, parse_yaml
 
 SITE_SCHEMA = {
-    "title": Kind.TEXT,
-    "base_url": Kind.URL,
-    "language": Kind.TEXT,
-    "description": Kind.TEXT,
-    "license": Kind.TEXT,
-    "attribution": Kind.TEXT,
-    "links": Kind.ANY,
+    "title": Field(Kind.TEXT, "The site's name, at the top of every page."),
+    "base_url": Field(
+        Kind.URL,
+        "Where the site is published, for canonical URLs and the sitemap;"
+        " it may carry a path (https://someone.github.io/course/).",
+    ),
+    "language": Field(Kind.TEXT, "The language of the site, a BCP 47 tag such as en or pt-BR."),
+    "description": Field(Kind.TEXT, "One sentence about the site, shown on the home page."),
+    "license": Field(Kind.TEXT, "The licence of the site's own prose, such as CC-BY-4.0."),
+    "attribution": Field(
+        Kind.TEXT, "The statement printed under every source curriculum, unless it has its own."
+    ),
+    "links": Field(Kind.ANY, "Settings of `clawdemy check-links`."),
 }
-TRACK_SCHEMA = {"title": Kind.TEXT, "summary": Kind.TEXT, "position": Kind.WHOLE}
+SITE_REQUIRED = ("title", "base_url", "language")
+TRACK_SCHEMA = {
+    "title": Field(Kind.TEXT, "The track's name."),
+    "summary": Field(Kind.TEXT, "One sentence on what the track covers, shown on the home page."),
+    "position": Field(Kind.WHOLE, "Where the track comes on the home page, lowest first."),
+}
+TRACK_REQUIRED = ("title", "summary")
 LESSON_SCHEMA = {
-    "title": Kind.TEXT,
-    "lesson": Kind.WHOLE,
-    "summary": Kind.TEXT,
-    "minutes": Kind.POSITIVE,
-    "objectives": Kind.TEXT_LIST,
-    "draft": Kind.BOOL,
-    "references": Kind.ANY,
+    "title": Field(Kind.TEXT, "The lesson's title, the heading of its page."),
+    "lesson": Field(
+        Kind.WHOLE, "The lesson's number: unique in its track, the NN of its file name."
+    ),
+    "summary": Field(Kind.TEXT, "One sentence on what the lesson gives the reader."),
+    "minutes": Field(Kind.POSITIVE, "Reading time in minutes; estimated from the body if absent."),
+    "objectives": Field(Kind.TEXT_LIST, "What the reader can do afterwards, one item each."),
+    "draft": Field(Kind.BOOL, "true keeps the lesson out of a build without --drafts."),
+    "references": Field(
+        Kind.ANY,
+        "What the lesson cites: the curriculum it mirrors (`source`), further study,"
+        " and where it leads (`lesson`).",
+    ),
 }
+LESSON_REQUIRED = ("title", "lesson", "summary")
 
 LESSON_FILE = re.compile(r"^(?P<number>[0-9]{2,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
-_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 #: Words read a minute, for reading time when `minutes` is absent.
 WORDS_PER_MINUTE = 200
 #: A body longer than this without `minutes` is warned about.
@@ -75,7 +94,7 @@ def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
     if doc is None:
         return None
     values = read_mapping(
-        doc, SITE_SCHEMA, ("title", "base_url", "language"), what="site.yml", problems=problems
+        doc, SITE_SCHEMA, SITE_REQUIRED, what="site.yml", problems=problems
     )
     links_value = doc.get("links")
     links = read_links_config(links_value, problems) if links_value is not None else LinksConfig()
@@ -83,7 +102,7 @@ def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
     if (
         values is not None
         and isinstance(language, YScalar)
-        and not _BCP47.match(str(values["language"]))
+        and not BCP47.match(str(values["language"]))
     ):
         tag = values["language"]
         problems.add(
@@ -116,7 +135,7 @@ def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
     if doc is None:
         return None
     values = read_mapping(
-        doc, TRACK_SCHEMA, ("title", "summary"), what="track.yml", problems=problems
+        doc, TRACK_SCHEMA, TRACK_REQUIRED, what="track.yml", problems=problems
     )
     if values is None:
         return None
@@ -155,7 +174,7 @@ def parse_lesson(
     values = read_mapping(
         doc,
         LESSON_SCHEMA,
-        ("title", "lesson", "summary"),
+        LESSON_REQUIRED,
         what="the front matter",
         problems=problems,
     )

@@ -27,6 +27,18 @@ class Kind(Enum):
     ANY = "any value"
 
 
+@dataclass(frozen=True)
+class Field:
+    """One key of a YAML mapping: the kind of value it takes, and what it means.
+
+    The same tables check the content and make `clawdemy schema`, so the description is
+    what an author's editor shows beside the key.
+    """
+
+    kind: Kind
+    description: str
+
+
 @dataclass
 class Problems:
     """Diagnostics gathered for one file."""
@@ -159,7 +171,7 @@ def _article(kind: Kind) -> str:
 
 def read_mapping(
     mapping: YMap,
-    schema: Mapping[str, Kind],
+    schema: Mapping[str, Field],
     required: Iterable[str],
     *,
     what: str,
@@ -173,15 +185,15 @@ def read_mapping(
     values: dict[str, object] = {}
     ok = True
     for key, value in mapping.entries:
-        kind = schema.get(key.name)
-        if kind is None:
+        field_ = schema.get(key.name)
+        if field_ is None:
             problems.add(key.pos, f"unknown key `{key.name}` in {what}{suggest(key.name, schema)}")
             ok = False
             continue
         if isinstance(value, YScalar) and value.value is None and key.name not in required:
             continue  # `key:` with nothing after it: treat an optional key as absent
         checked = read_scalar(
-            value, kind, key.name, problems, optional=key.name not in required
+            value, field_.kind, key.name, problems, optional=key.name not in required
         )
         if checked is None:
             ok = False

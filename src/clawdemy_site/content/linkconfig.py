@@ -5,20 +5,33 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping
+from clawdemy_site.content.fields import Field, Kind, Problems, describe, read_mapping
 from clawdemy_site.content.models import LinksConfig
 from clawdemy_site.content.yamlnodes import YMap, YScalar, YSeq, YValue
 
 LINKS_SCHEMA = {
-    "exclude": Kind.TEXT_LIST,
-    "accept": Kind.ANY,
-    "timeout": Kind.ANY,
-    "max_age": Kind.ANY,
-    "flaky_runs": Kind.POSITIVE,
-    "flaky_hours": Kind.ANY,
-    "hosts": Kind.ANY,
+    "exclude": Field(
+        Kind.TEXT_LIST, "Regular expressions: a URL that matches one is not checked (`excluded`)."
+    ),
+    "accept": Field(Kind.ANY, "HTTP status codes counted as ok: one, or a list."),
+    "timeout": Field(Kind.ANY, "Seconds for each attempt, connect to last byte (default 20)."),
+    "max_age": Field(Kind.ANY, "Seconds a success is reused before the URL is fetched again."),
+    "flaky_runs": Field(
+        Kind.POSITIVE,
+        "A link that used to work is excused as flaky until it fails in this many runs"
+        " in a row (default 2).",
+    ),
+    "flaky_hours": Field(
+        Kind.ANY,
+        "A link that used to work is excused as flaky until its first failure in a row"
+        " is this many hours old (default 24).",
+    ),
+    "hosts": Field(Kind.ANY, "Settings by host name: `concurrency` and `headers`."),
 }
-HOST_SCHEMA = {"concurrency": Kind.WHOLE, "headers": Kind.ANY}
+HOST_SCHEMA = {
+    "concurrency": Field(Kind.WHOLE, "Requests at once to this host."),
+    "headers": Field(Kind.ANY, "Request headers sent to this host, by name."),
+}
 
 
 def _positive_number(

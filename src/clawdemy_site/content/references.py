@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from typing import cast
 
-from clawdemy_site.content.fields import Kind, Problems, describe, read_mapping, suggest
+from clawdemy_site.content.fields import (
+    Field,
+    Kind,
+    Problems,
+    describe,
+    read_mapping,
+    suggest,
+)
 from clawdemy_site.content.models import (
     FURTHER_STUDY_TYPES,
     Contributor,
@@ -19,30 +26,43 @@ from clawdemy_site.content.yamlnodes import YMap, YScalar, YSeq, YValue
 ALL_TYPES: tuple[str, ...] = ("source", *FURTHER_STUDY_TYPES, "lesson")
 
 FURTHER_STUDY_SCHEMA = {
-    "type": Kind.TEXT,
-    "title": Kind.TEXT,
-    "url": Kind.URL,
-    "by": Kind.TEXT,
-    "publisher": Kind.TEXT,
-    "minutes": Kind.POSITIVE,
-    "role": Kind.TEXT,
-    "note": Kind.TEXT,
+    "type": Field(Kind.TEXT, "What kind of further study this is."),
+    "title": Field(Kind.TEXT, "Its title."),
+    "url": Field(Kind.URL, "Its address, an absolute http or https URL."),
+    "by": Field(Kind.TEXT, "Who wrote or made it."),
+    "publisher": Field(Kind.TEXT, "Who publishes it."),
+    "minutes": Field(Kind.POSITIVE, 'How long it takes, in minutes ("About twenty minutes.").'),
+    "role": Field(Kind.TEXT, "One line: why this one."),
+    "note": Field(Kind.TEXT, "A sentence or two on why a learner should follow it."),
 }
+FURTHER_STUDY_REQUIRED = ("type", "title", "url")
 SOURCE_SCHEMA = {
-    "type": Kind.TEXT,
-    "title": Kind.TEXT,
-    "creator": Kind.TEXT,
-    "url": Kind.URL,
-    "license": Kind.TEXT,
-    "publisher": Kind.TEXT,
-    "series_url": Kind.URL,
-    "contributors": Kind.ANY,
-    "mirrors": Kind.TEXT,
-    "statement": Kind.TEXT,
-    "companion": Kind.ANY,
+    "type": Field(Kind.TEXT, "`source`: the curriculum this lesson mirrors."),
+    "title": Field(Kind.TEXT, "The title of the source's lesson or chapter."),
+    "creator": Field(Kind.TEXT, "Who made the source."),
+    "url": Field(Kind.URL, "The source's page for this lesson."),
+    "license": Field(Kind.TEXT, "The source's licence or copyright notice."),
+    "publisher": Field(Kind.TEXT, "Who publishes the source."),
+    "series_url": Field(Kind.URL, "The index of the source's whole series."),
+    "contributors": Field(Kind.ANY, "Others credited by the source, each with a name and a role."),
+    "mirrors": Field(Kind.TEXT, "How this lesson relates to the source."),
+    "statement": Field(Kind.TEXT, "An attribution statement that replaces the site's own."),
+    "companion": Field(Kind.ANY, "One further-study entry shown under the source."),
 }
-LESSON_SCHEMA = {"type": Kind.TEXT, "lesson": Kind.ANY, "note": Kind.TEXT}
-CONTRIBUTOR_SCHEMA = {"name": Kind.TEXT, "role": Kind.TEXT}
+SOURCE_REQUIRED = ("type", "title", "creator", "url", "license")
+LESSON_SCHEMA = {
+    "type": Field(Kind.TEXT, "`lesson`: where this lesson leads inside the site."),
+    "lesson": Field(
+        Kind.ANY, "A lesson number in this track (3), or <track-slug>/<number> for another."
+    ),
+    "note": Field(Kind.TEXT, "What that lesson answers, in a sentence."),
+}
+LESSON_REQUIRED = ("type", "lesson")
+CONTRIBUTOR_SCHEMA = {
+    "name": Field(Kind.TEXT, "The person's name."),
+    "role": Field(Kind.TEXT, "What they did, such as text adaptation."),
+}
+CONTRIBUTOR_REQUIRED = ("name", "role")
 
 _LESSON_TARGET = re.compile(r"^(?:(?P<track>[a-z0-9][a-z0-9-]*)/)?(?P<number>[0-9]+)$")
 
@@ -95,7 +115,7 @@ def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStud
     values = read_mapping(
         item,
         FURTHER_STUDY_SCHEMA,
-        ("type", "title", "url"),
+        FURTHER_STUDY_REQUIRED,
         what=f"a `{kind}` entry",
         problems=problems,
     )
@@ -120,7 +140,7 @@ def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum
     values = read_mapping(
         item,
         SOURCE_SCHEMA,
-        ("type", "title", "creator", "url", "license"),
+        SOURCE_REQUIRED,
         what="a `source` entry",
         problems=problems,
     )
@@ -166,7 +186,7 @@ def _read_contributors(value: YValue | None, problems: Problems) -> tuple[Contri
             ok = False
             continue
         fields = read_mapping(
-            person, CONTRIBUTOR_SCHEMA, ("name", "role"), what="a contributor", problems=problems
+            person, CONTRIBUTOR_SCHEMA, CONTRIBUTOR_REQUIRED, what="a contributor", problems=problems
         )
         if fields is None:
             ok = False
@@ -201,7 +221,7 @@ def _read_companion(value: YValue | None, problems: Problems) -> tuple[bool, Fur
 
 def _read_lesson_ref(item: YMap, track: str, problems: Problems) -> LessonRef | None:
     values = read_mapping(
-        item, LESSON_SCHEMA, ("type", "lesson"), what="a `lesson` entry", problems=problems
+        item, LESSON_SCHEMA, LESSON_REQUIRED, what="a `lesson` entry", problems=problems
     )
     target = item.get("lesson")
     if values is None or target is None:

@@ -11,6 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Sequence
 
+from clawdemy_site import github
 from clawdemy_site.errors import Severity
 from clawdemy_site.links.model import LinkResult, SourceRef
 from clawdemy_site.links.summary import (
@@ -116,7 +117,7 @@ def format_github(results: Sequence[LinkResult], summary: Summary) -> str:
             title = f"flaky link ({result.status.replace('_', ' ')})"
         commands.append(_command(level, place, title, _headline(result)))
     notice = f"{tally(results)}; {verdict(summary)}"
-    commands.append(f"::notice title=link check::{_escape_data(notice)}")
+    commands.append(github.command("notice", [("title", "link check")], notice))
     return "\n".join(commands)
 
 
@@ -179,16 +180,7 @@ def _headline(result: LinkResult) -> str:
 def _command(level: Severity, place: SourceRef, title: str, message: str) -> str:
     properties = [("file", place.path), ("line", str(place.line))] if place.path else []
     properties.append(("title", title))
-    rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in properties)
-    return f"::{level} {rendered}::{_escape_data(message)}"
-
-
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return github.command(level, properties, message)
 
 
 def _rank(level: Severity | None) -> int:

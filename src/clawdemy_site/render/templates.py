@@ -40,9 +40,33 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", "…", ".”", "?”", "!”", '."')) else text + "."
 
 
+#: Templates named `clawdemy/<name>` always come from the packaged theme, so a site's own
+#: `base.html` can `{% extends "clawdemy/base.html" %}` and change only the blocks it needs.
+THEME_PREFIX = "clawdemy"
+
+
+def theme_dir() -> Path:
+    """The theme that ships with clawdemy.
+
+    In an installed package it is `clawdemy_site/theme/`; run from this repository
+    (an editable install) it is the theme's source, the top-level `templates/`.
+    """
+    package = Path(__file__).resolve().parents[1]
+    shipped = package / "theme"
+    return shipped if shipped.is_dir() else package.parents[1] / "templates"
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
+    """Templates from `templates_dir`, then from the packaged theme for any name it lacks."""
+    theme = theme_dir()
+    loaders: list[jinja2.BaseLoader] = [
+        jinja2.PrefixLoader({THEME_PREFIX: jinja2.FileSystemLoader(str(theme))}),
+        jinja2.FileSystemLoader(str(templates_dir)),
+    ]
+    if templates_dir.resolve() != theme:
+        loaders.append(jinja2.FileSystemLoader(str(theme)))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
