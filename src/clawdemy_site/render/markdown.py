@@ -22,6 +22,7 @@ from markdown.extensions.toc import TocExtension, slugify
 from markdown.treeprocessors import Treeprocessor
 
 from clawdemy_site.errors import Diagnostic, Severity
+from clawdemy_site.render.callouts import CalloutExtension
 from clawdemy_site.render.math import MathExtension
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
@@ -311,6 +312,7 @@ def render_body(
             FootnoteExtension(UNIQUE_IDS=False),
             TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
             MathExtension(math_problems),
+            CalloutExtension(ctx.path, ctx.body_line, ctx.problems),
             _LinkExtension(ctx),
         ],
         output_format="html",
