@@ -18,7 +18,7 @@ from clawdemy_site.content.models import (
     SiteConfig,
     SourceCurriculum,
 )
-from clawdemy_site.content.references import read_references
+from clawdemy_site.content.references import read_prerequisites, read_references
 from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, parse_yaml
 
 SITE_SCHEMA = {
@@ -39,6 +39,8 @@ LESSON_SCHEMA = {
     "objectives": Kind.TEXT_LIST,
     "draft": Kind.BOOL,
     "references": Kind.ANY,
+    "keypoints": Kind.TEXT_LIST,
+    "prerequisites": Kind.ANY,
 }
 
 LESSON_FILE = re.compile(r"^(?P<number>[0-9]{2,})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -166,6 +168,13 @@ def parse_lesson(
         if references_value is not None and not empty
         else ()
     )
+    prerequisites_value = doc.get("prerequisites")
+    prerequisites = (
+        read_prerequisites(prerequisites_value, track, problems)
+        if prerequisites_value is not None
+        and not (isinstance(prerequisites_value, YScalar) and prerequisites_value.value is None)
+        else ()
+    )
     if values is None or name_match is None:
         return None
     number = cast(int, values["lesson"])
@@ -211,6 +220,8 @@ def parse_lesson(
         references=references,
         body=parts.body,
         body_line=parts.body_line,
+        keypoints=cast("tuple[str, ...]", values.get("keypoints", ())),
+        prerequisites=prerequisites,
     )
 
 
