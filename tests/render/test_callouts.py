@@ -184,3 +184,22 @@ def test_image_without_alt_is_a_warning_at_its_line() -> None:
         " between the brackets, `![what it shows](../u/x.png)`, for readers who cannot"
         " see it",
     ]
+
+
+def test_image_warning_skips_links_and_earlier_images_to_the_same_file() -> None:
+    rendered = render(
+        "See [the dots](images/seven.png).\n\n![Dots](images/seven.png)\n\n"
+        "And again: ![](images/seven.png)\n"
+    )
+    assert messages(rendered) == [
+        f"{PATH}:14:16: warning: image `images/seven.png` has no alt text: say what it shows"
+        " between the brackets, `![what it shows](images/seven.png)`, for readers who cannot"
+        " see it"
+    ]
+
+
+def test_unknown_kind_never_closed_is_one_error() -> None:
+    assert messages(render("::: exercize\nText.\n")) == [
+        f"{PATH}:10:5: error: unknown callout block `exercize`; did you mean `exercise`?"
+        " (one of: exercise, solution, hint, note, warning)"
+    ]

@@ -168,6 +168,8 @@ def check_fences(fences: list[Fence]) -> list[tuple[Fence, str]]:
             )
         open_fences.append(fence)
     for fence in open_fences:
+        if fence.kind not in CALLOUT_KINDS:
+            continue  # reported above as unknown; one message for one typo
         problems.append(
             (
                 fence,
@@ -308,17 +310,19 @@ class CalloutExtension(Extension):
 
 
 def _image_place(lines: list[str], src: str, occurrence: int) -> tuple[int, int]:
-    """Line index and column of the `occurrence`-th (0-based) image written with `src`:
-    `](src` first, then any mention of it; the body's first line when not found."""
-    for needle in (f"]({src}", src):
-        seen = 0
-        for index, line in enumerate(lines):
-            start = line.find(needle)
-            while start >= 0:
-                if seen == occurrence:
-                    offset = 2 if needle.startswith("](") else 0
-                    return index, start + offset + 1
-                seen += 1
-                start = line.find(needle, start + 1)
-        occurrence = 0
+    """Line index and column (of its address) of the `occurrence`-th (0-based) image written
+    with `src`: as `![alt](src`, else any mention of `src` (a reference definition); the
+    body's first line when not found."""
+    patterns = (
+        re.compile(r"!\[[^\]]*\]\(\s*<?(?P<src>" + re.escape(src) + ")"),
+        re.compile("(?P<src>" + re.escape(src) + ")"),
+    )
+    for pattern in patterns:
+        places = [
+            (index, found.start("src") + 1)
+            for index, line in enumerate(lines)
+            for found in pattern.finditer(line)
+        ]
+        if places:
+            return places[min(occurrence, len(places) - 1)]
     return 0, 1
