@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+Scale = Callable[[float], float]
 OUT = Path(__file__).resolve().parent.parent / "content" / "neural-networks" / "images"
 
 STYLE = """<style>
@@ -256,7 +258,9 @@ def plot_frame(
     x_range: tuple[float, float],
     y_range: tuple[float, float],
     margin: tuple[int, int, int, int],
-):
+) -> tuple[Scale, Scale]:
+    """Functions from data coordinates to SVG x and y inside `margin` (left, right, top,
+    bottom)."""
     left, right, top, bottom = margin
 
     def px(x: float) -> float:
