@@ -203,3 +203,10 @@ def test_unknown_kind_never_closed_is_one_error() -> None:
         f"{PATH}:10:5: error: unknown callout block `exercize`; did you mean `exercise`?"
         " (one of: exercise, solution, hint, note, warning)"
     ]
+
+
+def test_indented_fence_is_code_not_a_callout() -> None:
+    rendered = render("Text.\n\n    ::: note\n\nMore.\n")
+    assert messages(rendered) == []
+    assert "<aside" not in rendered.html
+    assert "<code>::: note\n</code></pre>" in rendered.html

@@ -229,24 +229,32 @@ class _FencePreprocessor(Preprocessor):
         return out
 
 
+def _fence_block(block: str) -> Fence | None:
+    """The fence a block consists of: one line at the left margin (the preprocessor gave
+    each fence its own block; an indented one is code or list content)."""
+    line = block.strip("\n")
+    if "\n" in line or line[:1].isspace():
+        return None
+    return parse_fence(line.rstrip())
+
+
 class _CalloutProcessor(BlockProcessor):
     def __init__(self, md: Markdown, state: _State) -> None:
         super().__init__(md.parser)
         self.state = state
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        fence = parse_fence(block.strip()) if "\n" not in block.strip() else None
+        fence = _fence_block(block)
         return fence is not None and fence.kind in CALLOUT_KINDS
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
-        fence = parse_fence(blocks.pop(0).strip())
+        fence = _fence_block(blocks.pop(0))
         assert fence is not None and fence.kind is not None
         inner: list[str] = []
         depth = 0
         while blocks:
             block = blocks.pop(0)
-            line = block.strip()
-            inside = parse_fence(line) if "\n" not in line else None
+            inside = _fence_block(block)
             if inside is not None and inside.kind is None:
                 if depth == 0:
                     break
