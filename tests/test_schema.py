@@ -83,9 +83,9 @@ def properties(node: Any, where: str = "") -> Iterator[tuple[str, dict[str, Any]
 @pytest.mark.parametrize(
     ("kind", "count"),
     [
-        # 7 lesson keys; an entry's `type`; `source` 11, its contributor 2, its companion 8;
+        # 9 lesson keys; an entry's `type`; `source` 11, its contributor 2, its companion 8;
         # further study 8; `lesson` 3.
-        pytest.param("lesson", 40, id="lesson"),
+        pytest.param("lesson", 42, id="lesson"),
         pytest.param("track", 3, id="track"),
         pytest.param("site", 16, id="site"),  # 7 keys, `links` 7, a host 2
     ],

@@ -135,7 +135,10 @@ def lesson_schema() -> JSON:
     return _object(
         documents.LESSON_SCHEMA,
         documents.LESSON_REQUIRED,
-        {"references": {"type": ["array", "null"], "items": reference_entry()}},
+        {
+            "references": {"type": ["array", "null"], "items": reference_entry()},
+            "prerequisites": {"type": ["array", "null"], "items": _LESSON_TARGET},
+        },
         description="The YAML front matter of a clawdemy lesson (content/<track>/NN-slug.md).",
     )
 

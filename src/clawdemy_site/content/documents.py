@@ -18,7 +18,7 @@ from clawdemy_site.content.models import (
     SiteConfig,
     SourceCurriculum,
 )
-from clawdemy_site.content.references import read_references
+from clawdemy_site.content.references import read_prerequisites, read_references
 from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, parse_yaml
 
 SITE_SCHEMA = {
@@ -56,6 +56,11 @@ LESSON_SCHEMA = {
         Kind.ANY,
         "What the lesson cites: the curriculum it mirrors (`source`), further study,"
         " and where it leads (`lesson`).",
+    ),
+    "keypoints": Field(Kind.TEXT_LIST, "What to remember, shown at the end under Key points."),
+    "prerequisites": Field(
+        Kind.ANY,
+        "Lessons to read first: a number in this track, or <track-slug>/<number>, each.",
     ),
 }
 LESSON_REQUIRED = ("title", "lesson", "summary")
@@ -185,6 +190,13 @@ def parse_lesson(
         if references_value is not None and not empty
         else ()
     )
+    prerequisites_value = doc.get("prerequisites")
+    prerequisites = (
+        read_prerequisites(prerequisites_value, track, problems)
+        if prerequisites_value is not None
+        and not (isinstance(prerequisites_value, YScalar) and prerequisites_value.value is None)
+        else ()
+    )
     if values is None or name_match is None:
         return None
     number = cast(int, values["lesson"])
@@ -230,6 +242,8 @@ def parse_lesson(
         references=references,
         body=parts.body,
         body_line=parts.body_line,
+        keypoints=cast("tuple[str, ...]", values.get("keypoints", ())),
+        prerequisites=prerequisites,
     )
 
 

@@ -90,6 +90,10 @@ class Lesson:
     body: str
     #: Line of the file where the body starts.
     body_line: int
+    #: `keypoints`: what to remember, shown at the end of the lesson.
+    keypoints: tuple[str, ...] = ()
+    #: `prerequisites`: lessons to read first (checked like `lesson` entries).
+    prerequisites: tuple[LessonRef, ...] = ()
 
     @property
     def source(self) -> str:

@@ -226,6 +226,15 @@ def _read_lesson_ref(item: YMap, track: str, problems: Problems) -> LessonRef | 
     target = item.get("lesson")
     if values is None or target is None:
         return None
+    return read_lesson_target(
+        target, track, problems, label="`lesson`", note=cast("str | None", values.get("note"))
+    )
+
+
+def read_lesson_target(
+    target: YValue, track: str, problems: Problems, *, label: str, note: str | None = None
+) -> LessonRef | None:
+    """A lesson named as a number in `track` (`3`) or as `<track-slug>/<number>`."""
     raw = target.value if isinstance(target, YScalar) else None
     match = (
         _LESSON_TARGET.match(str(raw))
@@ -235,14 +244,27 @@ def _read_lesson_ref(item: YMap, track: str, problems: Problems) -> LessonRef | 
     if match is None:
         problems.add(
             target.pos,
-            "`lesson` must be a lesson number in this track (`3`) or `<track-slug>/<number>`"
+            f"{label} must be a lesson number in this track (`3`) or `<track-slug>/<number>`"
             f" (`{track}/3`), not {describe(target)}"
             + (f" `{raw}`" if isinstance(raw, str) else ""),
         )
         return None
     return LessonRef(
-        track=match["track"] or track,
-        number=int(match["number"]),
-        note=cast("str | None", values.get("note")),
-        pos=target.pos,
+        track=match["track"] or track, number=int(match["number"]), note=note, pos=target.pos
     )
+
+
+def read_prerequisites(value: YValue, track: str, problems: Problems) -> tuple[LessonRef, ...]:
+    """`prerequisites:`, a list of lessons named like a `lesson` entry's `lesson`."""
+    if not isinstance(value, YSeq):
+        problems.add(
+            value.pos,
+            f"`prerequisites` must be a list of lessons (`- 3` or `- {track}/3`),"
+            f" not {describe(value)}",
+        )
+        return ()
+    refs = (
+        read_lesson_target(item, track, problems, label="each item of `prerequisites`")
+        for item in value.items
+    )
+    return tuple(ref for ref in refs if ref is not None)

@@ -1,4 +1,5 @@
-"""Checks across files: numbering within a track and `lesson` entries that name other lessons."""
+"""Checks across files: numbering within a track, and `lesson` entries and `prerequisites`
+that name other lessons."""
 
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ def check_numbering(lessons: Sequence[Lesson]) -> list[Diagnostic]:
 def check_lesson_refs(
     lessons: Sequence[Lesson], *, drafts: bool, files: Set[tuple[str, int]] = frozenset()
 ) -> list[Diagnostic]:
-    """Every `lesson` entry names an existing lesson, published in this build.
+    """Every `lesson` entry and every item of `prerequisites` names an existing lesson,
+    published in this build.
 
     `files` holds (track, number) of every lesson file, including those that
     failed to parse: naming one of them is not a further error.
@@ -44,32 +46,35 @@ def check_lesson_refs(
     for lesson in lessons:
         if lesson.draft and not drafts:
             continue
-        for ref in lesson.leads_to:
+        named = [("lesson", ref) for ref in lesson.leads_to]
+        named += [("prerequisites", ref) for ref in lesson.prerequisites]
+        for key, ref in named:
             target = by_key.get((ref.track, ref.number))
             if target is None and (ref.track, ref.number) in files:
                 continue  # the file exists; its own errors are reported already
             message = None
             if target is lesson:
+                what = "this `lesson` entry" if key == "lesson" else "`prerequisites`"
                 problems.append(
                     Diagnostic(
                         lesson.path,
                         ref.pos.line,
                         ref.pos.column,
                         "warning",
-                        f"this `lesson` entry names lesson {ref.number}, this lesson itself",
+                        f"{what} names lesson {ref.number}, this lesson itself",
                     )
                 )
                 continue
             if ref.track not in tracks:
-                message = f"`lesson` names track `{ref.track}`, which does not exist"
+                message = f"`{key}` names track `{ref.track}`, which does not exist"
             elif target is None:
                 message = (
-                    f"`lesson` names lesson {ref.number} of track `{ref.track}`,"
+                    f"`{key}` names lesson {ref.number} of track `{ref.track}`,"
                     " which does not exist"
                 )
             elif target.draft and not drafts:
                 message = (
-                    f"`lesson` names lesson {ref.number} ({target.path}), a draft:"
+                    f"`{key}` names lesson {ref.number} ({target.path}), a draft:"
                     " drafts are published only with --drafts"
                 )
             if message:

@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.body import BodyLink, BrokenBodyLink, InternalBodyLink, RenderedBody
+from clawdemy_site.render.callouts import CalloutExtension
 from clawdemy_site.render.math import MathExtension
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
@@ -254,6 +255,7 @@ class _Converter:
     md: Markdown
     rewriter: _LinkRewriter
     math_problems: list[str]
+    callouts: CalloutExtension
 
 
 _converter: _Converter | None = None
@@ -264,6 +266,7 @@ def _get_converter() -> _Converter:
     if _converter is None:
         math_problems: list[str] = []
         rewriters: list[_LinkRewriter] = []
+        callouts = CalloutExtension("", 1, [])
         md = Markdown(
             extensions=[
                 "tables",
@@ -276,11 +279,12 @@ def _get_converter() -> _Converter:
                 FootnoteExtension(UNIQUE_IDS=False),
                 TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
                 MathExtension(math_problems),
+                callouts,
                 _LinkExtension(rewriters),
             ],
             output_format="html",
         )
-        _converter = _Converter(md, rewriters[0], math_problems)
+        _converter = _Converter(md, rewriters[0], math_problems, callouts)
     return _converter
 
 
@@ -297,6 +301,7 @@ def render_body(
     converter = _get_converter()
     converter.rewriter.ctx = ctx
     converter.math_problems.clear()
+    converter.callouts.begin(ctx.path, ctx.body_line, ctx.problems)
     math_problems = converter.math_problems
     md = converter.md.reset()
     try:

@@ -73,7 +73,9 @@ MATHML_ATTRIBUTES = frozenset(
         "encoding",
     }
 )
-EXTRA_TAGS = frozenset({"figure", "figcaption", "details", "summary", "mark", "kbd", "sup", "sub"})
+EXTRA_TAGS = frozenset(
+    {"figure", "figcaption", "details", "summary", "section", "mark", "kbd", "sup", "sub"}
+)
 TAGS = (set(nh3.ALLOWED_TAGS) | MATHML_TAGS | EXTRA_TAGS) - {"font", "center", "big", "small"}
 ATTRIBUTES: dict[str, set[str]] = {
     "*": {"id", "class", "title", "lang", "dir"},
@@ -84,6 +86,8 @@ ATTRIBUTES: dict[str, set[str]] = {
     "ol": {"start", "type", "reversed"},
     "abbr": {"title"},
     "details": {"open"},
+    "section": {"aria-labelledby"},
+    "aside": {"aria-labelledby"},
     **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
