@@ -81,7 +81,7 @@ def test_quiet_says_nothing_on_success(site: Path, args: list[str]) -> None:
     assert (code, stderr) == (0, "")
     # check-links still prints its report on standard output: that is what it is run for.
     assert stdout == (
-        "24 links: 24 ok\npassed: no link fails the run\n" if "check-links" in args else ""
+        "26 links: 26 ok\npassed: no link fails the run\n" if "check-links" in args else ""
     )
 
 
@@ -100,7 +100,7 @@ def test_verbose_names_the_templates_and_the_time(site: Path) -> None:
     assert (code, stdout) == (0, "")
     lines = stderr.splitlines()
     assert lines[0].startswith("templates: ") and lines[0].endswith("templates")
-    assert lines[1] == "built 6 pages (1 lesson in 1 track) into build"
+    assert lines[1] == "built 8 pages (1 lesson in 1 track) into build"
     assert re.fullmatch(r"\d+ files written in \d+\.\d\d s", lines[2])
 
 

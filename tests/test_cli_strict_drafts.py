@@ -27,7 +27,7 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.mark.parametrize(
     ("command", "strict", "code", "stderr_tail"),
     [
-        pytest.param("build", False, 0, "built 6 pages (1 lesson in 1 track) into out", id="build"),
+        pytest.param("build", False, 0, "built 8 pages (1 lesson in 1 track) into out", id="build"),
         pytest.param(
             "build",
             True,

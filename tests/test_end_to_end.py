@@ -153,7 +153,8 @@ def test_lesson_entries_link_to_the_lessons(references_page: Page) -> None:
 
 def test_every_page_has_one_h1_and_a_skip_link(built: Path) -> None:
     pages = list(html_pages(built))
-    assert len(pages) == 3 + 1 + 2 * len(LESSON_FILES)  # home, credits, 404; track; lessons
+    # home, credits, 404; the track, its exercises and printable pages; each lesson and references
+    assert len(pages) == 3 + 3 + 2 * len(LESSON_FILES)
     for path in pages:
         page = read_page(path)
         name = path.relative_to(built).as_posix()

@@ -46,7 +46,7 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_the_starter_site_builds_strict_and_grows(course: Path) -> None:
-    assert run("build", "--strict") == (0, "", "built 6 pages (1 lesson in 1 track) into build\n")
+    assert run("build", "--strict") == (0, "", "built 8 pages (1 lesson in 1 track) into build\n")
     assert run("check", "--strict") == (0, "", "content is valid\n")
     assert (
         run("new", "lesson", "first-steps", "Vectors")[1] == "content/first-steps/02-vectors.md\n"
@@ -55,7 +55,7 @@ def test_the_starter_site_builds_strict_and_grows(course: Path) -> None:
     assert run("build", "--strict") == (
         0,
         "",
-        "built 11 pages (3 lessons in 2 tracks) into build\n",
+        "built 15 pages (3 lessons in 2 tracks) into build\n",
     )
     # The new track.yml is wired to the schema as the starter's is.
     assert (

@@ -124,11 +124,11 @@ def test_a_site_without_templates_builds_strict(installed: Installed, tmp_path: 
     write_site(tmp_path, {})
     done = installed.run("build", "--strict", cwd=tmp_path)
     assert (done.returncode, done.stdout) == (0, "")
-    assert done.stderr == "built 6 pages (1 lesson in 1 track) into build\n"
+    assert done.stderr == "built 8 pages (1 lesson in 1 track) into build\n"
     assert (tmp_path / "build" / "static" / "site.css").is_file()
     assert "Skip to content" in (tmp_path / "build" / "index.html").read_text()
     done = installed.run("check-links", "--offline", "--no-cache", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "24 links: 24 ok\npassed: no link fails the run\n")
+    assert (done.returncode, done.stdout) == (0, "26 links: 26 ok\npassed: no link fails the run\n")
 
 
 def test_a_site_template_overrides_the_installed_theme(

@@ -105,7 +105,7 @@ def test_new_lesson_writes_the_next_file_and_builds_strict(site: Path) -> None:
     }
     for optional in ("minutes", "objectives", "draft", "references"):
         assert f"\n# {optional}:" in text
-    assert run("build", "--strict") == (0, "", "built 10 pages (3 lessons in 1 track) into build\n")
+    assert run("build", "--strict") == (0, "", "built 12 pages (3 lessons in 1 track) into build\n")
 
 
 def test_a_file_is_never_overwritten(tmp_path: Path) -> None:

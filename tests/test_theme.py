@@ -37,7 +37,7 @@ def test_the_theme_is_this_repositorys_templates_folder() -> None:
 
 
 def test_a_site_without_templates_builds_with_the_packaged_theme(site: Path) -> None:
-    assert run("build", "--strict") == (0, "", "built 6 pages (1 lesson in 1 track) into build\n")
+    assert run("build", "--strict") == (0, "", "built 8 pages (1 lesson in 1 track) into build\n")
     page = read_page(site / "build" / "t" / "01-intro" / "index.html")
     assert page.h1 == ["Intro"]
     theme_css = (theme_dir() / "static" / "site.css").read_bytes()
@@ -46,7 +46,7 @@ def test_a_site_without_templates_builds_with_the_packaged_theme(site: Path) -> 
 
 def test_check_links_offline_runs_without_templates(site: Path) -> None:
     code, stdout, _ = run("check-links", "--offline", "--no-cache")
-    assert (code, stdout) == (0, "24 links: 24 ok\npassed: no link fails the run\n")
+    assert (code, stdout) == (0, "26 links: 26 ok\npassed: no link fails the run\n")
 
 
 def test_a_site_template_overrides_the_theme_by_name(site: Path) -> None:

@@ -425,7 +425,7 @@ class Engine:
             name: fingerprint((self.renderer, template_fingerprint(env, name)))
             for name in {page.template for page in plan.pages}
         }
-        current = SiteInputs(site, plan, lambda s: bodies[s].body.html).fingerprints(
+        current = SiteInputs(site, plan, lambda s: bodies[s].body).fingerprints(
             {source: record.fingerprint for source, record in bodies.items()},
             self._lesson_prints,
         )
@@ -446,7 +446,7 @@ class Engine:
             ):
                 records[page.id] = known
                 continue
-            inputs = SiteInputs(site, plan, lambda s: bodies[s].body.html)
+            inputs = SiteInputs(site, plan, lambda s: bodies[s].body)
             jobs.append(_PageJob(page, page_view(inputs, page)))
             reads.append(frozenset(inputs.read))
         outcomes = _in_pool(
@@ -534,6 +534,9 @@ class Engine:
                 for path in sorted(static_dir.rglob("*")):
                     if path.is_file() and not path.name.startswith("."):
                         copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
+        diagnostics += publishing_conflicts(
+            site, plan, copies, generated := generated_files(site, plan)
+        )
         ok = not any(d.severity == "error" and d not in tolerated for d in diagnostics)
         return EngineResult(
             loaded,
@@ -543,11 +546,35 @@ class Engine:
             bodies,
             pages=records,
             rendered=rendered,
-            generated=generated_files(site, plan),
+            generated=generated,
             copies=copies,
             parsed=parsed,
             new_bodies=new_bodies,
         )
+
+
+def publishing_conflicts(
+    site: Site, plan: SitePlan, copies: Mapping[str, Path], generated: Mapping[str, bytes]
+) -> list[Diagnostic]:
+    """A file under content/ published where a page, a theme file or a made file goes."""
+    taken = {page.file: f"the page `{page.url or '/'}`" for page in plan.pages}
+    taken.update({name: f"the file the build makes there (`{name}`)" for name in generated})
+    problems = []
+    for asset in site.assets:
+        owner = taken.get(asset.rel)
+        if owner is None and copies.get(asset.rel) not in (None, asset.source):
+            owner = f"the theme's `{asset.rel}`"
+        if owner is not None:
+            problems.append(
+                Diagnostic(
+                    os.path.relpath(site.content_dir / asset.rel),
+                    1,
+                    1,
+                    "error",
+                    f"this file would be published where {owner} goes: rename or move it",
+                )
+            )
+    return problems
 
 
 def generated_files(site: Site, plan: SitePlan) -> dict[str, bytes]:

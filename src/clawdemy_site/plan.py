@@ -14,7 +14,9 @@ from typing import Literal
 
 from clawdemy_site.content.models import Lesson, Site, Track
 
-PageKind = Literal["home", "credits", "not_found", "track", "lesson", "references"]
+PageKind = Literal[
+    "home", "credits", "not_found", "track", "lesson", "references", "exercises", "print"
+]
 
 #: The theme template that renders each kind of page.
 TEMPLATES: Mapping[PageKind, str] = {
@@ -24,6 +26,8 @@ TEMPLATES: Mapping[PageKind, str] = {
     "track": "track.html",
     "lesson": "lesson.html",
     "references": "references.html",
+    "exercises": "exercises.html",
+    "print": "print.html",
 }
 
 
@@ -81,6 +85,8 @@ class SitePlan:
     lessons: Mapping[str, LessonPlace]
     #: Track slug -> the track page's address.
     tracks: Mapping[str, str]
+    #: Track slug -> its exercises page's and printable page's addresses.
+    track_pages: Mapping[str, tuple[str, str]]
     #: (track, lesson number) -> lesson file, for `lesson` references.
     numbers: Mapping[tuple[str, int], str]
     #: Asset files, published at the same relative place.
@@ -114,6 +120,14 @@ def track_page_id(slug: str) -> str:
     return f"track:{slug}"
 
 
+def exercises_page_id(slug: str) -> str:
+    return f"exercises:{slug}"
+
+
+def print_page_id(slug: str) -> str:
+    return f"print:{slug}"
+
+
 def _lesson_place(lesson: Lesson, index: int) -> LessonPlace:
     url = lesson_url(lesson.track, lesson.slug)
     return LessonPlace(lesson.source, lesson.track, lesson.number, url, f"{url}references/", index)
@@ -124,30 +138,29 @@ def plan_site(site: Site, *, drafts: frozenset[str] = frozenset()) -> SitePlan:
     pages = [PlannedPage("home", "home", ""), PlannedPage("credits", "credits", "credits/")]
     lessons: dict[str, LessonPlace] = {}
     tracks: dict[str, str] = {}
+    track_pages: dict[str, tuple[str, str]] = {}
     for track in site.tracks:
-        tracks[track.slug] = f"{track.slug}/"
-        pages.append(
-            PlannedPage(track_page_id(track.slug), "track", tracks[track.slug], track.slug)
-        )
+        slug = track.slug
+        tracks[slug] = f"{slug}/"
+        track_pages[slug] = (f"{slug}/exercises/", f"{slug}/print/")
+        pages.append(PlannedPage(track_page_id(slug), "track", tracks[slug], slug))
         for index, lesson in enumerate(track.lessons):
             place = lessons[lesson.source] = _lesson_place(lesson, index)
+            source = place.source
+            pages.append(PlannedPage(lesson_page_id(source), "lesson", place.url, source))
             pages.append(
-                PlannedPage(lesson_page_id(place.source), "lesson", place.url, place.source)
+                PlannedPage(references_page_id(source), "references", place.references_url, source)
             )
-            pages.append(
-                PlannedPage(
-                    references_page_id(place.source),
-                    "references",
-                    place.references_url,
-                    place.source,
-                )
-            )
+        exercises_url, print_url = track_pages[slug]
+        pages.append(PlannedPage(exercises_page_id(slug), "exercises", exercises_url, slug))
+        pages.append(PlannedPage(print_page_id(slug), "print", print_url, slug))
     pages.append(PlannedPage("404", "not_found", "404.html"))
     numbers = {(place.track, place.number): source for source, place in lessons.items()}
     return SitePlan(
         pages=tuple(pages),
         lessons=lessons,
         tracks=tracks,
+        track_pages=track_pages,
         numbers=numbers,
         assets=frozenset(asset.rel for asset in site.assets),
         drafts=drafts,

@@ -60,7 +60,7 @@ def test_a_body_edit_rewrites_only_its_lesson_page(site: Path) -> None:
 
     after = stamps(site / "build")
     changed = sorted(name for name in after if after[name] != before.get(name))
-    assert changed == [".clawdemy-build", "t/01-intro/index.html"]
+    assert changed == [".clawdemy-build", "t/01-intro/index.html", "t/print/index.html"]
 
 
 def test_a_title_edit_rewrites_the_pages_that_show_it_and_nothing_in_other_tracks(
@@ -81,6 +81,7 @@ def test_a_title_edit_rewrites_the_pages_that_show_it_and_nothing_in_other_track
         "t/01-intro/references/index.html",
         "t/02-next/index.html",  # its "previous" link
         "t/index.html",
+        "t/print/index.html",
     ]
 
 

@@ -23,7 +23,7 @@ from clawdemy_site.links.extract import external_links
 from clawdemy_site.links.flaky import FlakyPolicy
 from clawdemy_site.links.internal import LinkOrigin, PageScan, judge_internal
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
-from clawdemy_site.plan import lesson_page_id
+from clawdemy_site.plan import lesson_page_id, print_page_id
 
 Say = Callable[[str], None]
 #: Told (links done, links in all) as external links are checked.
@@ -108,11 +108,19 @@ def internal_results(checked: EngineResult, options: LinkRunOptions) -> list[Lin
         page = plan.by_id.get(lesson_page_id(source))
         if page is None:
             continue
+        place = plan.lessons[source]
+        printed = plan.by_id[print_page_id(place.track)]
         for link in record.body.internal_links:
-            key = (page.file, link.href)
-            known = origins[key].sources if key in origins else ()
-            place = SourceRef(paths[source], link.line)
-            origins[key] = LinkOrigin(link.written, (*known, place))
+            # The track's printable page carries the body too, its own `#ids` prefixed.
+            in_print = (
+                f"#lesson-{place.number}-{link.href[1:]}"
+                if link.href.startswith("#")
+                else link.href
+            )
+            for key in ((page.file, link.href), (printed.file, in_print)):
+                known = origins[key].sources if key in origins else ()
+                written = SourceRef(paths[source], link.line)
+                origins[key] = LinkOrigin(link.written, (*known, written))
     template_of = {page.file: page.template for page in plan.pages}
     locate = template_locator(options.templates_dir, template_of)
     base_path = urlsplit(site.config.base_url).path or "/"

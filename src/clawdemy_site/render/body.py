@@ -37,6 +37,21 @@ class BrokenBodyLink:
 
 
 @dataclass(frozen=True)
+class BodyExercise:
+    """An exercise block of a body: its number and title, the id its page gives it, and the
+    file line where it opens."""
+
+    number: int
+    id: str
+    title: str
+    line: int
+
+    @property
+    def label(self) -> str:
+        return f"Exercise {self.number}: {self.title}" if self.title else f"Exercise {self.number}"
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     external_links: tuple[BodyLink, ...]
@@ -48,3 +63,4 @@ class RenderedBody:
     lookups: tuple[tuple[str, tuple[str, str]], ...] = ()
     #: The ids of the body's elements (headings, footnotes), for `#fragment` checks.
     ids: frozenset[str] = frozenset()
+    exercises: tuple[BodyExercise, ...] = ()

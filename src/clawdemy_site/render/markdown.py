@@ -22,8 +22,14 @@ from markdown.treeprocessors import Treeprocessor
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
-from clawdemy_site.render.body import BodyLink, BrokenBodyLink, InternalBodyLink, RenderedBody
-from clawdemy_site.render.callouts import CalloutExtension
+from clawdemy_site.render.body import (
+    BodyExercise,
+    BodyLink,
+    BrokenBodyLink,
+    InternalBodyLink,
+    RenderedBody,
+)
+from clawdemy_site.render.callouts import CalloutExtension, exercises_in
 from clawdemy_site.render.math import MathExtension
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
@@ -334,4 +340,8 @@ def render_body(
         tuple(ctx.broken),
         tuple(sorted(ctx.lookups.items())),
         frozenset(_ID.findall(safe)),
+        tuple(
+            BodyExercise(found.number, found.id, found.title, found.line)
+            for found in exercises_in(body, body_line=body_line)
+        ),
     )

@@ -9,6 +9,7 @@ changes, exactly the pages that read it are rendered again. Pure: no IO.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeAlias
@@ -23,6 +24,7 @@ from clawdemy_site.content.models import (
     SourceCurriculum,
 )
 from clawdemy_site.plan import LessonPlace, PlannedPage, SitePlan
+from clawdemy_site.render.body import BodyExercise, RenderedBody
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,8 @@ class TrackFacts:
     title: str
     summary: str
     url: str
+    exercises_url: str
+    print_url: str
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,8 @@ class TrackNav:
     title: str
     summary: str
     url: str
+    exercises_url: str
+    print_url: str
     lessons: tuple[LessonEntry, ...]
 
     @property
@@ -70,6 +76,7 @@ class LessonFacts:
     minutes: int
     draft: bool
     objectives: tuple[str, ...]
+    keypoints: tuple[str, ...]
     url: str
     references_url: str
 
@@ -131,6 +138,48 @@ class LessonView:
     body: str
     previous: LessonEntry | None
     next: LessonEntry | None
+    #: The lessons to read first.
+    prerequisites: tuple[LessonLinkView, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExerciseLink:
+    label: str
+    #: The lesson page's address with the exercise's `#id`.
+    url: str
+
+
+@dataclass(frozen=True)
+class LessonExercises:
+    lesson: LessonEntry
+    exercises: tuple[ExerciseLink, ...]
+
+
+@dataclass(frozen=True)
+class ExercisesView:
+    """A track's exercises, lesson by lesson, each linking back to where it is set."""
+
+    title: str
+    track: TrackFacts
+    lessons: tuple[LessonExercises, ...]
+
+
+@dataclass(frozen=True)
+class PrintedLesson:
+    lesson: LessonFacts
+    #: The body's HTML with every id (and `#id` link) prefixed, so lessons cannot collide.
+    body: str
+    sources: tuple[SourceView, ...]
+    further: tuple[FurtherStudy, ...]
+
+
+@dataclass(frozen=True)
+class PrintView:
+    """Every lesson of a track in order on one page, to print or save as PDF."""
+
+    title: str
+    track: TrackFacts
+    lessons: tuple[PrintedLesson, ...]
 
 
 @dataclass(frozen=True)
@@ -147,7 +196,14 @@ class ReferencesView:
 LessonPrints: TypeAlias = dict[int, tuple[Lesson, LessonPlace, tuple[str, str, str]]]
 
 PageView: TypeAlias = (
-    HomeView | CreditsView | NotFoundView | TrackView | LessonView | ReferencesView
+    HomeView
+    | CreditsView
+    | NotFoundView
+    | TrackView
+    | LessonView
+    | ReferencesView
+    | ExercisesView
+    | PrintView
 )
 
 
@@ -160,12 +216,12 @@ def fingerprint(value: object) -> str:
 class SiteInputs:
     """Every piece of content a view may read, each under its input id; records what is read.
 
-    `body(source)` gives a lesson's rendered HTML, fetched only when a view needs it.
+    `body(source)` gives a lesson's rendered body, fetched only when a view needs it.
     """
 
     site: Site
     plan: SitePlan
-    body: Callable[[str], str]
+    body: Callable[[str], RenderedBody]
     read: set[str] = field(default_factory=set)
     _lessons: dict[str, Lesson] = field(init=False, repr=False)
 
@@ -206,7 +262,16 @@ class SiteInputs:
 
     def body_html(self, source: str) -> str:
         self.read.add(f"body:{source}")
-        return self.body(source)
+        return self.body(source).html
+
+    def body_exercises(self, source: str) -> tuple[BodyExercise, ...]:
+        self.read.add(f"body:{source}")
+        return self.body(source).exercises
+
+    def prerequisites(self, source: str) -> tuple[LessonRef, ...]:
+        """Part of the lesson's own front matter (`lesson:<file>`)."""
+        self.read.add(f"lesson:{source}")
+        return self._lessons[source].prerequisites
 
     def lesson_at(self, track: str, number: int) -> str | None:
         """The lesson file numbered `number` in `track`: part of that track's lesson list."""
@@ -216,7 +281,10 @@ class SiteInputs:
 
     def _track_facts(self, slug: str) -> TrackFacts:
         track = next(t for t in self.site.tracks if t.slug == slug)
-        return TrackFacts(slug, track.title, track.summary, self.plan.tracks[slug])
+        exercises, printable = self.plan.track_pages[slug]
+        return TrackFacts(
+            slug, track.title, track.summary, self.plan.tracks[slug], exercises, printable
+        )
 
     def _track_lessons(self, slug: str) -> tuple[str, ...]:
         track = next(t for t in self.site.tracks if t.slug == slug)
@@ -239,6 +307,7 @@ class SiteInputs:
             lesson.minutes,
             lesson.draft,
             lesson.objectives,
+            lesson.keypoints,
             place.url,
             place.references_url,
         )
@@ -283,7 +352,15 @@ class SiteInputs:
 def _track_nav(inputs: SiteInputs, slug: str) -> TrackNav:
     facts = inputs.track(slug)
     entries = tuple(inputs.entry(source) for source in inputs.track_lessons(slug))
-    return TrackNav(facts.slug, facts.title, facts.summary, facts.url, entries)
+    return TrackNav(
+        facts.slug,
+        facts.title,
+        facts.summary,
+        facts.url,
+        facts.exercises_url,
+        facts.print_url,
+        entries,
+    )
 
 
 def _lesson_link(
@@ -325,40 +402,87 @@ def _neighbours(inputs: SiteInputs, source: str) -> tuple[LessonEntry | None, Le
     return previous, following
 
 
+def _linked_lessons(
+    inputs: SiteInputs, refs: Iterable[LessonRef], from_track: str
+) -> tuple[LessonLinkView, ...]:
+    links = []
+    for ref in refs:
+        target = inputs.lesson_at(ref.track, ref.number)
+        if target is not None:  # validation already reported any that is missing
+            links.append(_lesson_link(inputs, target, from_track=from_track, note=ref.note))
+    return tuple(links)
+
+
 def _lesson(inputs: SiteInputs, source: str) -> LessonView:
     facts = inputs.facts(source)
-    track = _track_nav(inputs, inputs.plan.lessons[source].track)
+    slug = inputs.plan.lessons[source].track
+    track = _track_nav(inputs, slug)
     previous, following = _neighbours(inputs, source)
     body = inputs.body_html(source)
-    return LessonView(facts.title, track, facts, body, previous, following)
+    before = _linked_lessons(inputs, inputs.prerequisites(source), slug)
+    return LessonView(facts.title, track, facts, body, previous, following, before)
+
+
+def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
+    track = inputs.track(slug)
+    groups = []
+    for source in inputs.track_lessons(slug):
+        found = inputs.body_exercises(source)
+        if found:
+            entry = inputs.entry(source)
+            links = tuple(ExerciseLink(e.label, f"{entry.url}#{e.id}") for e in found)
+            groups.append(LessonExercises(entry, links))
+    return ExercisesView(f"Exercises: {track.title}", track, tuple(groups))
+
+
+_PRINT_ID = re.compile(r'(\sid="|\shref="#)([^"]*)"')
+_HEADING_TAG = re.compile(r"<(/?)h([2-5])\b")
+
+
+def _printable(html: str, prefix: str) -> str:
+    """`html` with its ids and same-page links prefixed, to sit beside other lessons, and its
+    headings one level down, under the lesson's own heading."""
+    html = _PRINT_ID.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', html)
+    return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
+
+
+def _sources(inputs: SiteInputs, entries: Iterable[Reference]) -> tuple[SourceView, ...]:
+    views = []
+    for entry in entries:
+        if isinstance(entry, SourceCurriculum):
+            statement = entry.statement or inputs.config().attribution
+            views.append(SourceView(entry, statement))
+    return tuple(views)
+
+
+def _print(inputs: SiteInputs, slug: str) -> PrintView:
+    track = inputs.track(slug)
+    lessons = []
+    for source in inputs.track_lessons(slug):
+        facts = inputs.facts(source)
+        entries = inputs.references(source)
+        body = _printable(inputs.body_html(source), f"lesson-{facts.number}-")
+        further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+        lessons.append(PrintedLesson(facts, body, _sources(inputs, entries), further))
+    return PrintView(f"{track.title}: every lesson", track, tuple(lessons))
 
 
 def _references(inputs: SiteInputs, source: str) -> ReferencesView:
     facts = inputs.facts(source)
     slug = inputs.plan.lessons[source].track
     entries = inputs.references(source)
-    attribution = None
-    sources = []
-    for entry in entries:
-        if isinstance(entry, SourceCurriculum):
-            if not entry.statement:
-                attribution = inputs.config().attribution
-            sources.append(SourceView(entry, entry.statement or attribution))
-    leads = []
-    for entry in entries:
-        if not isinstance(entry, LessonRef):
-            continue
-        target = inputs.lesson_at(entry.track, entry.number)
-        if target is not None:  # validation already reported any that is missing
-            leads.append(_lesson_link(inputs, target, from_track=slug, note=entry.note))
+    sources = _sources(inputs, entries)
+    leads = _linked_lessons(
+        inputs, (entry for entry in entries if isinstance(entry, LessonRef)), slug
+    )
     further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
     return ReferencesView(
         f"References: {facts.title}",
         inputs.track(slug),
         facts,
-        tuple(sources),
+        sources,
         further,
-        tuple(leads),
+        leads,
     )
 
 
@@ -375,27 +499,8 @@ def page_view(inputs: SiteInputs, page: PlannedPage) -> PageView:
         return TrackView(inputs.track(page.subject).title, _track_nav(inputs, page.subject))
     if page.kind == "lesson":
         return _lesson(inputs, page.subject)
+    if page.kind == "exercises":
+        return _exercises(inputs, page.subject)
+    if page.kind == "print":
+        return _print(inputs, page.subject)
     return _references(inputs, page.subject)
-
-
-def view_with_inputs(
-    site: Site, plan: SitePlan, body: Callable[[str], str], page: PlannedPage
-) -> tuple[PageView, frozenset[str]]:
-    """A page's view and the ids of the inputs it was made from."""
-    inputs = SiteInputs(site, plan, body)
-    view = page_view(inputs, page)
-    return view, frozenset(inputs.read)
-
-
-def affected_pages(
-    inputs_of: Mapping[str, frozenset[str]], changed: Iterable[str]
-) -> frozenset[str]:
-    """The pages (by id) that read any of the `changed` inputs."""
-    readers: dict[str, set[str]] = {}
-    for page, inputs in inputs_of.items():
-        for input_id in inputs:
-            readers.setdefault(input_id, set()).add(page)
-    found: set[str] = set()
-    for input_id in changed:
-        found |= readers.get(input_id, set())
-    return frozenset(found)
