@@ -260,7 +260,7 @@ def test_json_report_urls_statuses_codes_and_lines(
     assert got[url["/missing"]]["detail"] == "404 Not Found"
     assert "fragment #nope not found" in got[f"{url['/page']}#nope"]["detail"]
     # One request per distinct page, however many lessons or fragments cite it.
-    assert server.requests("/shared") == ["HEAD"]
+    assert server.requests("/shared") == ["GET"]
     assert server.requests("/page") == ["GET"]
     assert hits(server, "/missing") == 1
     # Internal links of the built pages are checked too, and all of them are fine.
@@ -371,7 +371,8 @@ EXIT_CASES: dict[str, tuple[Callable[[], Handler], str, int]] = {
     # 5xx is `unreachable` (excusable as flaky once it has a history), not `broken`.
     "server-error": (lambda: status(500), "unreachable", 1),
     "timeout-without-history": (lambda: stall, "timeout", 1),
-    "rate-limited": (lambda: status(429), "rate_limited", 1),
+    "rate-limited": (lambda: status(429, headers=[("Retry-After", "600")]), "rate_limited", 1),
+    "bot-wall-warns": (lambda: status(429), "unverifiable", 0),
     "redirected": (lambda: redirect(308, "/elsewhere"), "redirected", 0),
 }
 
@@ -774,7 +775,12 @@ def test_default_cache_lives_beside_content(
 FLAKY_CASES = {
     # A transient failure of a URL that worked is excused (warning, exit 0)...
     "timeout-after-ok": (lambda: stall, "timeout", True, 0),
-    "rate-limited-after-ok": (lambda: status(429), "rate_limited", True, 0),
+    "rate-limited-after-ok": (
+        lambda: status(429, headers=[("Retry-After", "600")]),
+        "rate_limited",
+        True,
+        0,
+    ),
     # ...a definite one never is.
     "not-found-after-ok": (lambda: status(404), "broken", False, 1),
 }
@@ -853,7 +859,7 @@ def test_site_links_exclude_and_accept(site: Site, server: LoopbackServer, check
     assert got[url["/plain"]]["status"] == "ok"
     assert run.exit_code == 0
     assert hits(server, "/private/area") == 0
-    assert server.requests("/forbidden") == ["HEAD"]
+    assert server.requests("/forbidden") == ["GET"]
 
 
 def test_site_links_timeout_yields_to_the_flag(
@@ -875,7 +881,7 @@ def test_retries_repeat_a_timeout(site: Site, server: LoopbackServer, check: Che
     run = check(retries="1", timeout="0.3")
 
     assert run.external()[u]["status"] == "timeout"
-    assert server.requests("/slow") == ["HEAD", "HEAD"]
+    assert server.requests("/slow") == ["GET", "GET"]
 
 
 # --- helpers used above must stay honest ----------------------------------------------------

@@ -20,15 +20,10 @@ from yarl import URL
 
 from clawdemy_site.links.chain import PageOutcome, follow
 from clawdemy_site.links.fetch import Outcome, Request, attempt
-from clawdemy_site.links.fragments import wanted_fragment
-from clawdemy_site.links.model import (
-    CheckOptions,
-    ExternalLink,
-    HostPolicy,
-    LinkResult,
-    Status,
-)
+from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
+from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult
 from clawdemy_site.links.resolver import GuardedResolver, system_resolver
+from clawdemy_site.links.status import Broken, Error, Excluded, LinkStatus, with_detail
 
 ResultCallback = Callable[[LinkResult], None]
 
@@ -84,7 +79,7 @@ async def check_links(
                 try:
                     page = await follow(url, fragments, fetcher.send, options)
                 except Exception as exc:  # a bug must not sink the other links
-                    page = PageOutcome("error", detail=f"internal error: {exc!r}")
+                    page = PageOutcome(Error(detail=f"internal error: {exc!r}"))
                 for i in indexes:
                     emit(i, link_result(links[i], page))
 
@@ -94,41 +89,51 @@ async def check_links(
 
 def link_result(link: ExternalLink, page: PageOutcome) -> LinkResult:
     """One link's result from its page's outcome, judging the link's own fragment."""
-    status, detail = page.status, page.detail
-    fragment = wanted_fragment(link.url)
-    if fragment is not None and status in ("ok", "redirected"):
-        if page.unchecked is not None:
-            note = f"fragment #{fragment} not checked: {page.unchecked}"
-            detail = f"{detail}; {note}" if detail else note
-        elif fragment not in page.found:
-            status, detail = "broken", f"fragment #{fragment} not found"
-    return LinkResult(
-        url=link.url,
-        status=status,
-        code=page.code,
-        final_url=page.final_url,
-        detail=detail,
-        sources=link.sources,
-    )
+    return LinkResult(url=link.url, state=_judge_fragment(link.url, page), sources=link.sources)
+
+
+def _judge_fragment(url: str, page: PageOutcome) -> LinkStatus:
+    state = page.state
+    fragment = wanted_fragment(url)
+    if fragment is None or state.kind not in ("ok", "redirected"):
+        return state
+
+    def noted(note: str) -> LinkStatus:
+        return with_detail(state, f"{state.detail}; {note}" if state.detail else note)
+
+    lines = blob_line_range(url, fragment)
+    if lines is not None and fragment not in page.found:
+        last = lines[1]
+        if page.lines is None:
+            return noted(f"line #{fragment} not checked: the page does not tell the line count")
+        if last > page.lines:
+            detail = f"line {last} is past the end of the file ({page.lines} lines)"
+            return Broken(state.code, state.final_url, detail)
+        return state
+    if page.unchecked is not None:
+        return noted(f"fragment #{fragment} not checked: {page.unchecked}")
+    if fragment not in page.found:
+        return Broken(state.code, state.final_url, f"fragment #{fragment} not found")
+    return state
 
 
 def _target(link: ExternalLink, excludes: Sequence[re.Pattern[str]]) -> URL | LinkResult:
     """The URL to fetch for `link` (fragment dropped), or the result it gets unfetched."""
 
-    def unfetched(status: Status, detail: str) -> LinkResult:
-        return LinkResult(link.url, status, detail=detail, sources=link.sources)
+    def unfetched(state: LinkStatus) -> LinkResult:
+        return LinkResult(link.url, state, sources=link.sources)
 
     for pattern in excludes:
         if pattern.search(link.url):
-            return unfetched("excluded", f"matches exclude pattern {pattern.pattern!r}")
+            return unfetched(Excluded(f"matches exclude pattern {pattern.pattern!r}"))
     try:
         url = URL(link.url)
     except (ValueError, TypeError) as exc:
-        return unfetched("error", f"invalid URL: {exc}")
+        return unfetched(Error(detail=f"invalid URL: {exc}"))
     if url.scheme not in ("http", "https"):
-        return unfetched("error", f"unsupported scheme {url.scheme or '(none)'}:")
+        return unfetched(Error(detail=f"unsupported scheme {url.scheme or '(none)'}:"))
     if not url.host:
-        return unfetched("error", "invalid URL: no host")
+        return unfetched(Error(detail="invalid URL: no host"))
     return url.with_fragment(None)
 
 

@@ -23,6 +23,7 @@ from clawdemy_site.links.extract import external_links
 from clawdemy_site.links.flaky import FlakyPolicy
 from clawdemy_site.links.internal import LinkOrigin, judge_internal, scan_built_site
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
+from clawdemy_site.links.status import Broken
 from clawdemy_site.outguard import BUILD_MARKER
 from clawdemy_site.render.markdown import RenderedBody
 from clawdemy_site.render.urls import page_file
@@ -218,8 +219,7 @@ def unpublishable_links(bodies: dict[Lesson, RenderedBody]) -> list[LinkResult]:
     return [
         LinkResult(
             url=broken.written,
-            status="broken",
-            detail=broken.diagnostic.message,
+            state=Broken(detail=broken.diagnostic.message),
             sources=(SourceRef(broken.diagnostic.path, broken.diagnostic.line),),
         )
         for body in bodies.values()

@@ -63,12 +63,16 @@ def summarize(results: Iterable[LinkResult]) -> Summary:
     )
 
 
+_WORTH_A_LOOK: frozenset[Status] = frozenset({"redirected", "blocked", "unverifiable"})
+
+
 def severity(result: LinkResult) -> Severity | None:
     """``error`` when the result fails the run; ``warning`` when it is worth a look
-    (flaky, redirected, blocked); ``None`` when it is only counted (ok, excluded)."""
+    (flaky, excused, redirected, blocked, unverifiable); ``None`` when it is only counted
+    (ok, excluded, skipped)."""
     if result.fails_run:
         return "error"
-    if result.flaky or result.status in ("redirected", "blocked"):
+    if result.flaky or result.excused or result.status in _WORTH_A_LOOK:
         return "warning"
     return None
 
