@@ -17,7 +17,11 @@ LINKS_SCHEMA = {
     "flaky_runs": Kind.POSITIVE,
     "flaky_hours": Kind.ANY,
     "hosts": Kind.ANY,
+    "unverifiable": Kind.TEXT,
+    "doi_api": Kind.URL,
+    "archive_api": Kind.URL,
 }
+UNVERIFIABLE_CHOICES = ("warn", "fail")
 HOST_SCHEMA = {"concurrency": Kind.WHOLE, "headers": Kind.ANY}
 
 
@@ -87,6 +91,15 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
         flaky_seconds = hours * 3600 if hours is not None else None
         ok = ok and hours is not None
     hosts = _read_hosts(value.get("hosts"), problems)
+    unverifiable = checked.get("unverifiable", "warn") if checked is not None else "warn"
+    if unverifiable not in UNVERIFIABLE_CHOICES:
+        place = value.get("unverifiable")
+        assert place is not None
+        problems.add(
+            place.pos,
+            f"`links.unverifiable` must be `warn` or `fail`, not `{unverifiable}`",
+        )
+        ok = False
     if not ok or hosts is None or checked is None:
         return None
     return LinksConfig(
@@ -97,6 +110,9 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
         hosts=hosts,
         flaky_runs=cast("int | None", checked.get("flaky_runs")),
         flaky_seconds=flaky_seconds,
+        unverifiable_fails=unverifiable == "fail",
+        doi_api=cast("str | None", checked.get("doi_api")),
+        archive_api=cast("str | None", checked.get("archive_api")),
     )
 
 

@@ -27,6 +27,7 @@ FURTHER_STUDY_SCHEMA = {
     "minutes": Kind.POSITIVE,
     "role": Kind.TEXT,
     "note": Kind.TEXT,
+    "archived": Kind.URL,
 }
 SOURCE_SCHEMA = {
     "type": Kind.TEXT,
@@ -40,6 +41,7 @@ SOURCE_SCHEMA = {
     "mirrors": Kind.TEXT,
     "statement": Kind.TEXT,
     "companion": Kind.ANY,
+    "archived": Kind.URL,
 }
 LESSON_SCHEMA = {"type": Kind.TEXT, "lesson": Kind.ANY, "note": Kind.TEXT}
 CONTRIBUTOR_SCHEMA = {"name": Kind.TEXT, "role": Kind.TEXT}
@@ -113,6 +115,7 @@ def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStud
         minutes=cast("int | None", values.get("minutes")),
         role=cast("str | None", values.get("role")),
         note=cast("str | None", values.get("note")),
+        archived=cast("str | None", values.get("archived")),
     )
 
 
@@ -144,6 +147,7 @@ def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum
         mirrors=cast("str | None", values.get("mirrors")),
         statement=cast("str | None", values.get("statement")),
         companion=companion,
+        archived=cast("str | None", values.get("archived")),
     )
 
 

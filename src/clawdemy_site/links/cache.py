@@ -146,6 +146,16 @@ class LinkHistory:
             history.setdefault(entry.url, []).append(entry)
         return history
 
+    def checks(self, urls: Iterable[str], *, now: float) -> dict[str, list[HistoryEntry]]:
+        """Every kept check of each URL up to ``now``, oldest first; unknown URLs are absent."""
+        query = f"""
+            SELECT {_COLUMNS} FROM checks
+            WHERE url IN ({{marks}}) AND checked_at <= ? ORDER BY url, checked_at, id"""
+        found: dict[str, list[HistoryEntry]] = {}
+        for entry in self._select(query, list(dict.fromkeys(urls)), now):
+            found.setdefault(entry.url, []).append(entry)
+        return found
+
     def apply_flaky_policy(
         self,
         results: Sequence[LinkResult],

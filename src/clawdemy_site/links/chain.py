@@ -81,10 +81,10 @@ async def follow(
     temporary = False
     current = url
     while True:
-        outcome, attempts = await _with_retries(send, "GET", current, fragments, options)
+        outcome, attempts = await with_retries(send, "GET", current, fragments, options)
         final_url = str(current) if hops else None
         if isinstance(outcome, Failure):
-            return PageOutcome(_failure_state(outcome, final_url, _tries(outcome.detail, attempts)))
+            return PageOutcome(failure_state(outcome, final_url, tries(outcome.detail, attempts)))
         code = outcome.code
         if code in REDIRECT_CODES and outcome.location and not is_accepted(code, options):
             target = _location(current, outcome.location)
@@ -106,7 +106,7 @@ async def follow(
         return _conclude(outcome, final_url, temporary, attempts, options)
 
 
-def _failure_state(failure: Failure, final_url: str | None, detail: str) -> LinkStatus:
+def failure_state(failure: Failure, final_url: str | None, detail: str) -> LinkStatus:
     if failure.status == "timeout":
         return Timeout(final_url, detail)
     if failure.status == "blocked":
@@ -116,7 +116,7 @@ def _failure_state(failure: Failure, final_url: str | None, detail: str) -> Link
     return Error(None, final_url, detail)
 
 
-async def _with_retries(
+async def with_retries(
     send: Send, method: str, url: URL, fragments: frozenset[str], options: CheckOptions
 ) -> tuple[Outcome, int]:
     attempt = 0
@@ -160,7 +160,7 @@ def _conclude(
             kind = "temporary" if temporary else "permanent"
             state = Redirected(code, final_url, f"{kind} redirect")
         return PageOutcome(state, reply.found, reply.unchecked, reply.lines)
-    phrase = _phrase(code)
+    phrase = phrase_of(code)
     cap = options.retry_after_cap
     if is_retryable_code(code) and reply.retry_after is not None and reply.retry_after > cap:
         detail = f"{phrase}, Retry-After {reply.retry_after:g} s exceeds the {cap:g} s cap"
@@ -169,19 +169,19 @@ def _conclude(
         if reply.retry_after is None and attempts > options.retries:
             evidence = f"429 after {attempts} attempts, no Retry-After"
             return PageOutcome(Unverifiable(code, "rate limiter", final_url, evidence))
-        return PageOutcome(RateLimited(code, final_url, _tries(phrase, attempts)))
+        return PageOutcome(RateLimited(code, final_url, tries(phrase, attempts)))
     if code >= 500:
         # The server could not serve the page just now: like a refused connection, this is
         # `unreachable`, which the link history may excuse as flaky; 4xx is `broken`.
-        return PageOutcome(Unreachable(code, final_url, _tries(phrase, attempts)))
-    return PageOutcome(Broken(code, final_url, _tries(phrase, attempts)))
+        return PageOutcome(Unreachable(code, final_url, tries(phrase, attempts)))
+    return PageOutcome(Broken(code, final_url, tries(phrase, attempts)))
 
 
-def _tries(detail: str, attempts: int) -> str:
+def tries(detail: str, attempts: int) -> str:
     return f"{detail} ({attempts} attempts)" if attempts > 1 else detail
 
 
-def _phrase(code: int) -> str:
+def phrase_of(code: int) -> str:
     try:
         return f"{code} {HTTPStatus(code).phrase}"
     except ValueError:

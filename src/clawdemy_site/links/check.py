@@ -10,6 +10,7 @@ This module imports aiohttp at the top: import it lazily (the CLI does) to keep 
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -18,7 +19,8 @@ from types import MappingProxyType
 import aiohttp
 from yarl import URL
 
-from clawdemy_site.links.chain import PageOutcome, follow
+from clawdemy_site.links.chain import PageOutcome, follow, with_retries
+from clawdemy_site.links.doi import check_doi, doi_of
 from clawdemy_site.links.fetch import Outcome, Request, attempt
 from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult
@@ -76,8 +78,13 @@ async def check_links(
             async def check_page(url: URL, indexes: list[int]) -> None:
                 wanted = {wanted_fragment(links[i].url) for i in indexes}
                 fragments = frozenset(f for f in wanted if f is not None)
+                doi = doi_of(url)
                 try:
-                    page = await follow(url, fragments, fetcher.send, options)
+                    if doi is not None:
+                        send = functools.partial(fetcher.send, keep_body=True)
+                        page = await check_doi(doi, options.doi_api, send, options)
+                    else:
+                        page = await follow(url, fragments, fetcher.send, options)
                 except Exception as exc:  # a bug must not sink the other links
                     page = PageOutcome(Error(detail=f"internal error: {exc!r}"))
                 for i in indexes:
@@ -85,6 +92,20 @@ async def check_links(
 
             await asyncio.gather(*(check_page(url, ix) for url, ix in pages.items()))
     return [r for r in results if r is not None]
+
+
+def fetch_bodies(urls: Sequence[URL], options: CheckOptions) -> list[Outcome]:
+    """GET each URL (retried as links are) and keep its body: for the JSON APIs."""
+
+    async def fetch_all() -> list[Outcome]:
+        async with _open_session(options) as session:
+            send = functools.partial(_Fetcher(session, options).send, keep_body=True)
+            done = await asyncio.gather(
+                *(with_retries(send, "GET", url, frozenset(), options) for url in urls)
+            )
+        return [outcome for outcome, _attempts in done]
+
+    return asyncio.run(fetch_all()) if urls else []
 
 
 def link_result(link: ExternalLink, page: PageOutcome) -> LinkResult:
@@ -157,7 +178,9 @@ class _Fetcher:
             self._headers[host] = MappingProxyType(dict(policy.headers))
         return semaphore, self._headers[host]
 
-    async def send(self, method: str, url: URL, fragments: frozenset[str]) -> Outcome:
+    async def send(
+        self, method: str, url: URL, fragments: frozenset[str], *, keep_body: bool = False
+    ) -> Outcome:
         host_limit, headers = self._limits((url.host or "").lower())
         options = self._options
         request = Request(
@@ -168,6 +191,7 @@ class _Fetcher:
             allow_private=options.allow_private,
             fragments=fragments,
             max_body_bytes=options.max_body_bytes,
+            keep_body=keep_body,
         )
         # Host slot first, so a URL waiting for its host holds no global slot meanwhile.
         async with host_limit, self._global:

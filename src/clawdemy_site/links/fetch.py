@@ -44,6 +44,8 @@ class Request:
     #: Element ids to look for in the body (GET only); empty means the body is not read.
     fragments: frozenset[str] = frozenset()
     max_body_bytes: int = 2 * 1024 * 1024
+    #: Keep the body (up to `max_body_bytes`) in the reply: for APIs that answer in JSON.
+    keep_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Reply:
     wall: Wall | None = None
     #: Lines of a source file shown by a code host's blob page, when the reply tells.
     lines: int | None = None
+    #: The body, when the request asked to keep it.
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,10 @@ async def _exchange(session: aiohttp.ClientSession, request: Request) -> Reply:
         html = "Content-Type" not in headers or response.content_type in HTML_TYPES
         wanted = request.fragments if 200 <= code < 300 else frozenset()
         lines: int | None = None
-        if request.method == "GET" and wall is None and html and (wanted or code in _WALL_CODES):
+        body: bytes | None = None
+        if request.keep_body:
+            body = await _read_body(response, request.max_body_bytes)
+        elif request.method == "GET" and wall is None and html and (wanted or code in _WALL_CODES):
             scan = await _scan(response, wanted, request.max_body_bytes, code)
             found, unchecked, wall, lines = scan.found, scan.unchecked, scan.wall, scan.lines
         elif wanted and request.method == "GET":
@@ -141,7 +148,18 @@ async def _exchange(session: aiohttp.ClientSession, request: Request) -> Reply:
             unchecked=unchecked,
             wall=wall,
             lines=lines,
+            body=body,
         )
+
+
+async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The decoded body, at most `limit` bytes of it; None when it cannot be decoded."""
+    try:
+        decoder = BodyDecoder(response.headers.get("Content-Encoding", ""), limit)
+        raw = await response.content.read(limit)
+        return decoder.feed(raw)
+    except (UnsupportedEncodingError, zlib.error):
+        return None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from clawdemy_site.links.model import EXCUSABLE, LinkResult, Status
+from clawdemy_site.links.model import EXCUSABLE, FAILING, LinkResult, Status
 from clawdemy_site.links.status import with_detail
 
 #: Statuses that show the URL worked.
@@ -106,3 +106,16 @@ def iso_time(timestamp: float) -> str:
 
 def _join(note: str, detail: str) -> str:
     return f"{note}; {detail}" if detail else note
+
+
+def failing_since(history: Iterable[HistoryEntry]) -> float | None:
+    """When the URL's current run of failures began, or None when its latest check that says
+    anything (neither blocked, excluded nor skipped) was not a failure, or it has none."""
+    since: float | None = None
+    for entry in sorted(history, key=lambda e: e.checked_at, reverse=True):
+        if entry.status in ("blocked", "excluded", "skipped"):
+            continue
+        if entry.status not in FAILING:
+            break
+        since = entry.checked_at
+    return since

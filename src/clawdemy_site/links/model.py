@@ -30,6 +30,8 @@ class ExternalLink:
 
     url: str
     sources: tuple[SourceRef, ...]
+    #: The `archived:` copy a reference entry gives for this URL, if any.
+    archived: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,3 +115,5 @@ class CheckOptions:
     #: Most bytes of a body read (to look for a fragment's id).
     max_body_bytes: int = 2 * 1024 * 1024
     max_redirects: int = 10
+    #: Base URL of the DOI handle API (`links.doi_api`): doi.org links are checked there.
+    doi_api: str = "https://doi.org/api/handles/"

@@ -84,6 +84,8 @@ def json_result(r: LinkResult) -> dict[str, object]:
         item["archive"] = r.archive
     if r.excused:
         item["excused"] = r.excused
+    if r.strict:
+        item["strict"] = True
     return item
 
 
