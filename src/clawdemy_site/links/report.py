@@ -19,6 +19,7 @@ from clawdemy_site.links.summary import (
     Summary,
     code_text,
     explanation,
+    notes,
     plural,
     severity,
     status_label,
@@ -193,7 +194,8 @@ def _headline(result: LinkResult) -> str:
         text += f" ({code_text(result.code)})"
     if result.final_url and result.final_url != result.url:
         text += f" -> {result.final_url}"
-    return f"{text} - {result.detail}" if result.detail else text
+    said = "; ".join(([result.detail] if result.detail else []) + notes(result))
+    return f"{text} - {said}" if said else text
 
 
 def _command(level: Severity, place: SourceRef, title: str, message: str) -> str:
