@@ -500,7 +500,7 @@ def test_github_format_annotates_each_place(
     errors = [line for line in lines if line.startswith("::error ")]
     assert errors == [
         f"::error file=content/{rel},line={error_line},title=broken link::"
-        f"{url['/missing']} (404 Not Found) - 404 Not Found"
+        f"{url['/missing']} (404 Not Found) - 404 Not Found; new failure"
     ]
     moved_line = site.line(rel, f"url: {url['/moved']}")
     assert any(
