@@ -93,10 +93,8 @@ def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> o
 
 
 @main.group("check-links", invoke_without_command=True)
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@click.option(
-    "--templates", "templates", type=EXISTING_DIR, default=Path("templates"), show_default=True
-)
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option("--templates", "templates", type=DIR, default=Path("templates"), show_default=True)
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -173,6 +171,10 @@ def check_links(
     """
     if ctx.invoked_subcommand is not None:
         return
+    # Checked here, not by the option types, so that `check-links merge` needs no site.
+    for path, hint in ((content, "'--content'"), (templates, "'--templates'")):
+        if not path.is_dir():
+            raise click.BadParameter(f"Directory '{path}' does not exist.", param_hint=hint)
     from clawdemy_site.links.cache import DEFAULT_PATH
     from clawdemy_site.links.model import CheckOptions
     from clawdemy_site.links.run import LinkRunOptions, run_link_check
