@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
@@ -43,8 +48,77 @@ def run_checks(
     options: CheckOptions,
     on_result: ResultCallback | None = None,
 ) -> list[LinkResult]:
-    """Synchronous `check_links`, for callers without an event loop."""
-    return run_async(check_links(links, options, on_result=on_result))
+    """Synchronous `check_links`, for callers without an event loop.
+
+    Many links over several hosts are split by host between this process and forked workers
+    (one per spare CPU), each with its share of `max_concurrency`: the CPU that each request
+    costs is then spent on every core, and each host's limit still holds, in one process.
+    """
+    workers = _workers(links)
+    if workers < 2:
+        return run_async(check_links(links, options, on_result=on_result))
+    groups = _split_by_host(links, workers)
+    shares = [
+        replace(options, max_concurrency=max(1, options.max_concurrency * len(g) // len(links)))
+        for g in groups
+    ]
+    context = multiprocessing.get_context("fork")
+    results: list[LinkResult | None] = [None] * len(links)
+    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+        pending = [
+            (group, pool.submit(_check_group, [links[i] for i in group], share))
+            for group, share in zip(groups[1:], shares[1:], strict=True)
+        ]
+        mine = [links[i] for i in groups[0]]
+        own = run_async(check_links(mine, shares[0], on_result=on_result))
+        done = [(groups[0], own)] + [(group, future.result()) for group, future in pending]
+    for _group, found in done[1:]:
+        for result in found:
+            if on_result is not None:
+                on_result(result)
+    for group, found in done:
+        for index, result in zip(group, found, strict=True):
+            results[index] = result
+    return [r for r in results if r is not None]
+
+
+def _split_by_host(links: Sequence[ExternalLink], count: int) -> list[list[int]]:
+    """Indexes of `links` in `count` groups of about as many links, each host in one group
+    (largest hosts first, each to the group with the fewest links so far)."""
+    by_host: dict[str, list[int]] = {}
+    for index, link in enumerate(links):
+        by_host.setdefault(_host_of(link.url), []).append(index)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for _host, indexes in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
+        min(groups, key=len).extend(indexes)
+    return [sorted(group) for group in groups if group]
+
+
+def _host_of(url: str) -> str:
+    try:
+        return (URL(url).host or "").lower()
+    except (ValueError, TypeError):
+        return ""
+
+
+#: Fewer links than this are checked in one process: a worker's start-up would not pay.
+PARALLEL_FROM = 500
+
+
+def _workers(links: Sequence[ExternalLink]) -> int:
+    """How many processes check `links`: one per CPU, when there are enough links, forking
+    is safe (no other thread runs) and available."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if len(links) < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(cpus or 1, 4)
+
+
+def _check_group(links: list[ExternalLink], options: CheckOptions) -> list[LinkResult]:
+    """A worker's share of `run_checks`."""
+    return run_async(check_links(links, options))
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
