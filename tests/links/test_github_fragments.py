@@ -116,3 +116,27 @@ def test_line_fragment_elsewhere_is_an_ordinary_id(server: LoopbackServer) -> No
 )
 def test_blob_line_range(url: str, fragment: str, expected: tuple[int, int] | None) -> None:
     assert blob_line_range(f"{url}#{fragment}", fragment) == expected
+
+
+def test_line_count_from_the_json_github_embeds(server: LoopbackServer) -> None:
+    payload = (
+        '{"payload":{"blob":{"headerInfo":{"lineInfo":'
+        '{"truncatedLoc":"30","truncatedSloc":"25"}}}}}'
+    )
+    page = server.route(
+        "/owner/repo/blob/main/app.py",
+        html(
+            "<!doctype html><html><body>"
+            f'<script type="application/json" data-target="react-app.embeddedData">{payload}'
+            "</script></body></html>"
+        ),
+    )
+
+    got = check_all([f"{page}#L30", f"{page}#L31"])
+
+    assert outcome(got[f"{page}#L30"]) == ("ok", 200, "")
+    assert outcome(got[f"{page}#L31"]) == (
+        "broken",
+        200,
+        "line 31 is past the end of the file (30 lines)",
+    )

@@ -77,7 +77,8 @@ class BodyDecoder:
 #: GitHub renders Markdown ids with this prefix and scrolls to them from the bare fragment.
 USER_CONTENT = "user-content-"
 _LINE_ID = re.compile(r"LC?([0-9]+)")
-_LINE_COUNT_TEXT = re.compile(r"\b([0-9]+) lines? \(")
+#: "42 lines (30 loc)" in a blob page's header, or the same count in the JSON GitHub embeds.
+_LINE_COUNT_TEXT = re.compile(r'\b([0-9]+) lines? \(|"truncatedLoc":\s*"?([0-9]+)')
 _LINE_FRAGMENT = re.compile(r"L([0-9]+)(?:-L([0-9]+))?")
 _BLOB_PATH = re.compile(r"^/[^/]+/[^/]+(?:/-)?/blob/")
 CODE_HOSTS = frozenset({"github.com", "www.github.com", "gitlab.com", "www.gitlab.com"})
@@ -109,7 +110,8 @@ class AnchorScanner:
 
     A fragment is found by an element with that `id` (or that id behind GitHub's
     `user-content-` prefix), or an `<a>` with that `name`. It also counts a source file's
-    lines where a code host's blob page shows them: ids `L<n>`/`LC<n>`, or "N lines (".
+    lines where a code host's blob page shows them: ids `L<n>`/`LC<n>`, "N lines (", or the
+    `truncatedLoc` of the JSON GitHub embeds in the page.
     """
 
     def __init__(self, wanted: frozenset[str], charset: str | None) -> None:
@@ -156,4 +158,4 @@ class _IdParser(HTMLParser):
     def handle_data(self, data: str) -> None:
         if (count := _LINE_COUNT_TEXT.search(data)) is not None:
             scanner = self._scanner
-            scanner.lines = max(scanner.lines or 0, int(count.group(1)))
+            scanner.lines = max(scanner.lines or 0, int(count.group(1) or count.group(2)))
