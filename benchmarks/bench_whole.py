@@ -54,6 +54,8 @@ def run_clawdemy(root: Path) -> float:
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     elapsed = time.perf_counter() - started
+    if not done.stdout:
+        raise RuntimeError(f"clawdemy exited {done.returncode}: {done.stderr[-2000:]}")
     external = [r for r in json.loads(done.stdout)["results"] if r["url"].startswith("http")]
     if done.returncode != 0 or any(r["status"] != "ok" for r in external):
         raise RuntimeError(f"clawdemy exited {done.returncode}: {done.stderr[-2000:]}")

@@ -29,10 +29,17 @@ def test_split_keeps_each_host_in_one_group_and_balances_them() -> None:
 
 
 PROBE = """
-import json, sys
+import json, os, sys
 from clawdemy_site.links import check
 from clawdemy_site.links.model import CheckOptions, ExternalLink
 urls = json.loads(sys.argv[1])
+if sys.argv[2] == "kill-workers":
+    parent, real = os.getpid(), check.check_links
+    def dying(*args, **kwargs):
+        if os.getpid() != parent:
+            os._exit(3)  # a worker lost mid-run
+        return real(*args, **kwargs)
+    check.check_links = dying
 seen = []
 options = CheckOptions(allow_private=True, retries=0, timeout=5.0)
 results = check.run_checks([ExternalLink(u, ()) for u in urls], options, seen.append)
@@ -44,7 +51,10 @@ print(json.dumps({
 """
 
 
-def test_workers_check_every_link_in_order(make_server: Callable[..., LoopbackServer]) -> None:
+@pytest.mark.parametrize("mode", ["workers", "kill-workers"])
+def test_workers_check_every_link_in_order(
+    make_server: Callable[..., LoopbackServer], mode: str
+) -> None:
     servers = [make_server(f"127.0.0.{n}") for n in (1, 2, 3)]
     for server in servers:
         server.route("/ok", status(200))
@@ -54,7 +64,7 @@ def test_workers_check_every_link_in_order(make_server: Callable[..., LoopbackSe
     ]
 
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(urls)],
+        [sys.executable, "-c", PROBE, json.dumps(urls), mode],
         capture_output=True,
         text=True,
         timeout=50,

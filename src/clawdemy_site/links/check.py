@@ -14,6 +14,7 @@ import functools
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -71,11 +72,16 @@ def run_checks(
         ]
         mine = [links[i] for i in groups[0]]
         own = run_async(check_links(mine, shares[0], on_result=on_result))
-        done = [(groups[0], own)] + [(group, future.result()) for group, future in pending]
-    for _group, found in done[1:]:
-        for result in found:
-            if on_result is not None:
-                on_result(result)
+        done = [(groups[0], own)]
+        for (group, future), share in zip(pending, shares[1:], strict=True):
+            try:
+                found = future.result()
+            except Exception:  # a lost worker (killed, out of memory): check its share here
+                found = run_async(check_links([links[i] for i in group], share))
+            for result in found:
+                if on_result is not None:
+                    on_result(result)
+            done.append((group, found))
     for group, found in done:
         for index, result in zip(group, found, strict=True):
             results[index] = result
@@ -106,14 +112,14 @@ PARALLEL_FROM = 500
 
 
 def _workers(links: Sequence[ExternalLink]) -> int:
-    """How many processes check `links`: one per CPU, when there are enough links, forking
-    is safe (no other thread runs) and available."""
-    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    """How many processes check `links`: one per CPU (at most 4), when there are enough links
+    and forking is safe: on Linux (elsewhere system libraries may not survive a fork without
+    exec), with no other thread running."""
     if len(links) < PARALLEL_FROM or threading.active_count() > 1:
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not sys.platform.startswith("linux"):
         return 1
-    return min(cpus or 1, 4)
+    return min(len(os.sched_getaffinity(0)), 4)
 
 
 def _check_group(links: list[ExternalLink], options: CheckOptions) -> list[LinkResult]:
