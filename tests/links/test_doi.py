@@ -91,3 +91,23 @@ def test_doi_api_must_be_a_url(site: Site, check: Check) -> None:
         "content/site.yml:5:12: error: `doi_api` must be an absolute http or https URL;"
         " `not a url` contains white space"
     ) in run.stderr
+
+
+def test_a_doi_fragment_is_noted_not_checked(
+    site: Site, server: LoopbackServer, check: Check
+) -> None:
+    server.route(f"/api/handles/{EXISTING}", handle_reply(EXISTING, 1))
+    url = f"https://doi.org/{EXISTING}#section-2"
+    site.write(
+        {f"{TRACK}/01-only.md": lesson(1, "Only", references=further(url))},
+        site_yml=SITE_YML + f"links:\n  doi_api: {server.url('/api/handles/')}\n",
+    )
+
+    run = check()
+
+    result = run.external()[url]
+    assert (result["status"], run.exit_code) == ("ok", 0)
+    assert result["detail"] == (
+        "DOI 10.1000/182 is registered (handle API); fragment #section-2 not checked:"
+        " the publisher's page is not fetched for a DOI"
+    )

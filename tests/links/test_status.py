@@ -15,6 +15,7 @@ from clawdemy_site.links.status import (
     Skipped,
     Timeout,
     Unverifiable,
+    behind_wall,
     from_parts,
     with_detail,
 )
@@ -78,7 +79,8 @@ def test_from_parts_round_trips_every_kind() -> None:
 
 
 def test_unverifiable_names_its_wall_in_the_detail() -> None:
-    state = Unverifiable(403, "Cloudflare", evidence="cf-mitigated: challenge")
+    state = behind_wall(403, "Cloudflare", "cf-mitigated: challenge")
+    assert state.wall == "Cloudflare"
     assert state.detail == (
         "Cloudflare bot wall answered instead of the page (cf-mitigated: challenge)"
     )
@@ -90,5 +92,5 @@ def test_with_detail_keeps_the_data() -> None:
     assert with_detail(Timeout(None, "x"), "y") == Timeout(None, "y")
     assert with_detail(Excluded("x"), "y") == Excluded("y")
     assert with_detail(Skipped("x"), "y") == Skipped("y")
-    wall = with_detail(Unverifiable(429, "rate limiter"), "3 attempts")
-    assert wall == Unverifiable(429, "rate limiter", None, "3 attempts")
+    wall = with_detail(behind_wall(429, "rate limiter", "3 attempts"), "now this")
+    assert wall == Unverifiable(429, "rate limiter", None, "now this")

@@ -43,7 +43,7 @@ from clawdemy_site.links.status import (
     Redirected,
     Timeout,
     Unreachable,
-    Unverifiable,
+    behind_wall,
 )
 
 #: One attempt at (method, URL, fragments to look for).
@@ -151,7 +151,7 @@ def _conclude(
 ) -> PageOutcome:
     code = reply.code
     if reply.wall is not None:
-        return PageOutcome(Unverifiable(code, reply.wall.name, final_url, reply.wall.evidence))
+        return PageOutcome(behind_wall(code, reply.wall.name, reply.wall.evidence, final_url))
     if is_accepted(code, options):
         state: LinkStatus
         if final_url is None:
@@ -168,7 +168,7 @@ def _conclude(
     if code == 429:
         if reply.retry_after is None and attempts > options.retries:
             evidence = f"429 after {attempts} attempts, no Retry-After"
-            return PageOutcome(Unverifiable(code, "rate limiter", final_url, evidence))
+            return PageOutcome(behind_wall(code, "rate limiter", evidence, final_url))
         return PageOutcome(RateLimited(code, final_url, tries(phrase, attempts)))
     if code >= 500:
         # The server could not serve the page just now: like a refused connection, this is

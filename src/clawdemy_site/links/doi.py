@@ -50,7 +50,8 @@ async def check_doi(doi: str, api: str, send: Send, options: CheckOptions) -> Pa
     code = outcome.code
     response_code = _response_code(outcome.body)
     if response_code == FOUND:
-        return PageOutcome(Ok(code, f"DOI {doi} is registered (handle API)"))
+        state = Ok(code, f"DOI {doi} is registered (handle API)")
+        return PageOutcome(state, unchecked="the publisher's page is not fetched for a DOI")
     if response_code == NOT_FOUND or code == 404:
         return PageOutcome(Broken(code, None, f"DOI {doi} is not registered (handle API)"))
     if code >= 500 or code == 429:

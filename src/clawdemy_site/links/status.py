@@ -103,18 +103,26 @@ class Blocked:
 
 @dataclass(frozen=True)
 class Unverifiable:
-    """A bot wall answered instead of the page; `wall` names it (e.g. "Cloudflare")."""
+    """A bot wall answered instead of the page; `wall` names it (e.g. "Cloudflare").
+
+    Build one with `behind_wall`, whose detail names the wall and what gave it away.
+    """
 
     kind: ClassVar[Literal["unverifiable"]] = "unverifiable"
     code: int
     wall: str
     final_url: str | None = None
-    evidence: str = ""
+    detail: str = ""
 
-    @property
-    def detail(self) -> str:
-        text = f"{self.wall} bot wall answered instead of the page"
-        return f"{text} ({self.evidence})" if self.evidence else text
+
+_WALL_TEXT = " bot wall answered instead of the page"
+
+
+def behind_wall(code: int, wall: str, evidence: str, final_url: str | None = None) -> Unverifiable:
+    """`Unverifiable`, with the detail ``Cloudflare bot wall answered instead of the page
+    (cf-mitigated: challenge)``."""
+    detail = f"{wall}{_WALL_TEXT} ({evidence})" if evidence else f"{wall}{_WALL_TEXT}"
+    return Unverifiable(code, wall, final_url, detail)
 
 
 @dataclass(frozen=True)
@@ -165,9 +173,7 @@ KINDS: tuple[Kind, ...] = get_args(Kind)
 
 
 def with_detail(status: LinkStatus, detail: str) -> LinkStatus:
-    """`status` with its free-text detail replaced (an `Unverifiable` keeps its wall)."""
-    if isinstance(status, Unverifiable):
-        return replace(status, evidence=detail)
+    """`status` with its free-text detail replaced; every other datum is kept."""
     return replace(status, detail=detail)
 
 
@@ -190,8 +196,8 @@ def from_parts(
     if kind == "blocked" and code is None:
         return Blocked(final_url, detail)
     if kind == "unverifiable" and code is not None:
-        wall, _, evidence = detail.partition(" bot wall answered instead of the page")
-        return Unverifiable(code, wall or "unknown", final_url, evidence.strip(" ()"))
+        wall, found, _ = detail.partition(_WALL_TEXT)
+        return Unverifiable(code, wall if found and wall else "unknown", final_url, detail)
     if kind == "excluded" and code is None and final_url is None:
         return Excluded(detail)
     if kind == "skipped" and code is None and final_url is None:
