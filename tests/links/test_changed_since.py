@@ -135,3 +135,30 @@ def test_parse_diff_reads_the_new_side_of_each_hunk(tmp_path: Path) -> None:
         "@@ -1 +0,0 @@\n-all\n"
     )
     assert parse_diff(diff, tmp_path) == {(tmp_path / "c/a.md").resolve(): frozenset({3, 4, 11})}
+
+
+def test_changes_on_the_base_branch_since_the_fork_do_not_count(
+    site: Site, server: LoopbackServer, check: Check
+) -> None:
+    mine, old, new = (server.route(p, status(200)) for p in ("/mine", "/old", "/new"))
+    first, second = f"{TRACK}/01-first.md", f"{TRACK}/02-second.md"
+    site.write({first: lesson(1, "First"), second: lesson(2, "Second", references=further(old))})
+    git(site.root, "init", "-q", "-b", "main")
+    git(site.root, "add", "content")
+    git(site.root, "commit", "-q", "-m", "first")
+    git(site.root, "checkout", "-q", "-b", "work")
+    site.write({first: lesson(1, "First", references=further(mine)), second: site.files[second]})
+    git(site.root, "commit", "-q", "-am", "mine")
+    work_files = dict(site.files)
+    git(site.root, "checkout", "-q", "main")
+    # Meanwhile main edits lesson 2's line; the work tree still has the old one.
+    site.write({first: lesson(1, "First"), second: lesson(2, "Second", references=further(new))})
+    git(site.root, "commit", "-q", "-am", "theirs")
+    git(site.root, "checkout", "-q", "work")
+    site.files = work_files
+
+    run = check("--changed-since", "main")
+
+    got = run.external()
+    assert (got[mine]["status"], got[old]["status"]) == ("ok", "skipped")
+    assert server.requests("/old") == []

@@ -28,14 +28,20 @@ class BadRef(Exception):
 
 
 def changed_lines(ref: str, folder: Path) -> ChangedLines:
-    """Lines added or changed since `ref` in the git work tree holding `folder` (uncommitted
-    changes included; untracked files count as wholly new)."""
+    """Lines added or changed since `ref` (since where HEAD forked off it) in the git work
+    tree holding `folder`; uncommitted changes included, untracked files wholly new."""
     root_text = _git(folder, "rev-parse", "--show-toplevel", error=NotARepository)
     root = Path(root_text.strip())
     if ref.startswith("-"):
         raise BadRef(f"`{ref}` is not a git ref")
     _git(folder, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", error=BadRef)
-    diff = _git(folder, "diff", "--unified=0", "--no-color", "--no-ext-diff", ref, "--", ".")
+    # From where the work forked off REF, as a pull request shows it: what REF gained since
+    # then is not this work's change.
+    try:
+        base = _git(folder, "merge-base", ref, "HEAD", error=BadRef).strip() or ref
+    except BadRef:
+        base = ref
+    diff = _git(folder, "diff", "--unified=0", "--no-color", "--no-ext-diff", base, "--", ".")
     untracked = _git(folder, "ls-files", "--others", "--exclude-standard", "--full-name", ".")
     changed: dict[Path, frozenset[int] | None] = parse_diff(diff, root)
     for name in untracked.splitlines():
