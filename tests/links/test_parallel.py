@@ -80,3 +80,8 @@ def test_workers_check_every_link_in_order(
     ]
     assert report["seen"] == PARALLEL_FROM
     assert sum(len(s.seen) for s in servers) == PARALLEL_FROM
+
+
+def test_one_host_is_never_split() -> None:
+    links = [ExternalLink(f"https://one.example/{n}", ()) for n in range(10)]
+    assert _split_by_host(links, 3) == [list(range(10))]

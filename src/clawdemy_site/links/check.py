@@ -52,20 +52,21 @@ def run_checks(
     """Synchronous `check_links`, for callers without an event loop.
 
     Many links over several hosts are split by host between this process and forked workers
-    (one per spare CPU), each with its share of `max_concurrency`: the CPU that each request
+    (one process per CPU), each with its share of `max_concurrency`: the CPU that each request
     costs is then spent on every core, and each host's limit still holds, in one process.
+    The workers' results reach `on_result` when each worker is done.
     """
     workers = _workers(links)
-    if workers < 2:
+    groups = _split_by_host(links, workers) if workers > 1 else []
+    if len(groups) < 2:
         return run_async(check_links(links, options, on_result=on_result))
-    groups = _split_by_host(links, workers)
     shares = [
         replace(options, max_concurrency=max(1, options.max_concurrency * len(g) // len(links)))
         for g in groups
     ]
     context = multiprocessing.get_context("fork")
     results: list[LinkResult | None] = [None] * len(links)
-    with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=context) as pool:
         pending = [
             (group, pool.submit(_check_group, [links[i] for i in group], share))
             for group, share in zip(groups[1:], shares[1:], strict=True)
