@@ -50,7 +50,8 @@ def test_fail_on_new_passes_through_a_known_outage_and_fails_on_a_new_death(
     # Second run: /known is known (excused), /later has just died (new, fails the run).
     got = second.external()
     assert (got[known]["status"], got[known]["new"]) == ("broken", False)
-    assert got[known]["excused"].startswith("failing since ")
+    assert got[known]["excused"] == "a known failure (--fail-on new)"
+    assert got[known]["failing_since"] == first.external()[known]["failing_since"]
     assert (got[later]["status"], got[later]["new"]) == ("broken", True)
     assert "excused" not in got[later]
     assert (second.exit_code, second.report["summary"]["failed"]) == (1, 1)
