@@ -22,6 +22,8 @@ def commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str
     found = []
     for name, command in sorted(group.commands.items()):
         if isinstance(command, click.Group):
+            if command.invoke_without_command:  # a command of its own too
+                found.append((*prefix, name))
             found += commands(command, (*prefix, name))
         else:
             found.append((*prefix, name))
@@ -36,6 +38,7 @@ def test_every_command_is_listed() -> None:
         "build",
         "check",
         "check-links",
+        "check-links merge",
         "init",
         "new lesson",
         "new track",

@@ -71,7 +71,10 @@ def test_the_workflow_does_what_the_site_needs(tmp_path: Path) -> None:
     uses = [step.get("uses", "") for job in jobs.values() for step in job["steps"]]
     assert "python -m pip install clawdemy-site==1.2.3" in runs
     assert "clawdemy build --strict" in runs
-    assert "clawdemy check-links --format github" in runs
+    check = next(run for run in runs if run.startswith("clawdemy check-links --format json"))
+    assert "--changed-since origin/{0}" in check  # pull requests: only what they change
+    assert "--fail-on ${{ github.event_name == 'schedule' && 'new' || 'all' }}" in check
+    assert "clawdemy check-links merge links.json --format github" in runs
     assert any('>> "$GITHUB_STEP_SUMMARY"' in run for run in runs)
     assert {"actions/cache/restore@v4", "actions/cache/save@v4"} <= set(uses)
     assert {"actions/upload-pages-artifact@v3", "actions/deploy-pages@v4"} <= set(uses)

@@ -231,10 +231,27 @@ def serve(content: Path, templates: Path | None, host: str, port: int, drafts: b
 FORMATS = ("text", "json", "github", "markdown")
 
 
-@main.command("check-links", epilog=EXIT_CODES)
+def _shard(_ctx: click.Context, _param: click.Parameter, value: str | None) -> object:
+    """`K/N` -> (K, N), 1 <= K <= N."""
+    if value is None:
+        return None
+    k, slash, n = value.partition("/")
+    if slash and k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n):
+        return int(k), int(n)
+    raise click.BadParameter(f"`{value}` is not K/N with 1 <= K <= N (e.g. 2/4)")
+
+
+@main.group("check-links", invoke_without_command=True, epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
-@templates_option
+@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option(
+    "--templates",
+    "templates",
+    type=DIR,
+    default=None,
+    help="Templates that override the packaged theme by name"
+    " [default: ./templates if it exists, else the packaged theme].",
+)
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--offline", is_flag=True, help="Check only internal links and anchors.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
@@ -252,7 +269,39 @@ FORMATS = ("text", "json", "github", "markdown")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the link history.")
 @click.option("--user-agent", default=None, help="The User-Agent header sent to hosts.")
 @click.option("--drafts", is_flag=True, help="Check drafts too.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Links behind a bot wall fail the run, and an archived copy excuses nothing.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["new", "all"]),
+    default="all",
+    show_default=True,
+    help="`new`: only failures new since the previous run fail it.",
+)
+@click.option(
+    "--suggest-archive",
+    is_flag=True,
+    help="Suggest a Wayback Machine snapshot for each broken or unreachable link.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    default=None,
+    help="Fetch only links on lines added or changed since git REF; the others are `skipped`.",
+)
+@click.option(
+    "--shard",
+    metavar="K/N",
+    callback=_shard,
+    default=None,
+    help="Check only the external URLs of shard K of N (split by host).",
+)
+@click.pass_context
 def check_links(
+    ctx: click.Context,
     content: Path,
     templates: Path | None,
     out: Path,
@@ -267,8 +316,22 @@ def check_links(
     no_cache: bool,
     user_agent: str | None,
     drafts: bool,
+    strict: bool,
+    fail_on: str,
+    suggest_archive: bool,
+    changed_since: str | None,
+    shard: tuple[int, int] | None,
 ) -> None:
-    """Check every cited URL and every internal link; report where each bad one is written."""
+    """Check every cited URL and every internal link; report where each bad one is written.
+
+    `check-links merge A.json B.json ...` joins the JSON reports of shards into one.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    # Checked here, not by the option types, so that `check-links merge` needs no site.
+    for path, hint in ((content, "'--content'"), (templates, "'--templates'")):
+        if path is not None and not path.is_dir():
+            raise click.BadParameter(f"Directory '{path}' does not exist.", param_hint=hint)
     from clawdemy_site.links.cache import DEFAULT_PATH
     from clawdemy_site.links.model import CheckOptions
     from clawdemy_site.links.run import LinkRunOptions, run_link_check
@@ -295,12 +358,39 @@ def check_links(
         cache_path=cache_path,
         drafts=drafts,
         timeout=timeout,
+        strict=strict,
+        fail_on_new=fail_on == "new",
+        suggest_archive=suggest_archive,
+        changed_since=changed_since,
+        shard=shard,
     )
     detail(f"templates: {templates}")
+    from clawdemy_site.links.select import BadRef
+
     progress = show_progress()
-    results = run_link_check(options, say, _progress_bar if progress else None)
+    try:
+        results = run_link_check(options, say, _progress_bar if progress else None)
+    except BadRef as exc:
+        raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
     if progress:
         click.echo("\r\033[K", nl=False, err=True)
+    report(results, fmt)
+
+
+@check_links.command("merge", epilog=EXIT_CODES)
+@output_options
+@click.argument(
+    "reports", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+def merge_reports(reports: tuple[Path, ...], fmt: str) -> None:
+    """Join the `--format json` reports of shards (REPORTS) and report them as one run."""
+    from clawdemy_site.links.merge import MergeError, merge
+
+    try:
+        results = merge(reports)
+    except MergeError as exc:
+        raise click.ClickException(str(exc)) from exc
     report(results, fmt)
 
 

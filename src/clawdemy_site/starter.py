@@ -131,6 +131,8 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # --changed-since compares with the base branch
       - uses: actions/setup-python@v5
         with:
           python-version: "3.12"
@@ -142,12 +144,20 @@ jobs:
           path: .clawdemy
           key: clawdemy-links-${{{{ github.run_id }}}}
           restore-keys: clawdemy-links-
+      # A pull request fetches only the links on lines it adds or changes; pushes, the weekly
+      # run and a manual run check every link. The weekly run fails only on new failures.
       - name: Check links
-        run: clawdemy check-links --format github
+        run: >-
+          clawdemy check-links --format json
+          --fail-on ${{{{ github.event_name == 'schedule' && 'new' || 'all' }}}}
+          ${{{{ github.event_name == 'pull_request'
+          && format('--changed-since origin/{{0}}', github.base_ref) || '' }}}}
+          > links.json || test $? -eq 1
+      - name: Failing links
+        run: clawdemy check-links merge links.json --format github
       - name: Link report
         if: always()
-        # Reuses the history the check just wrote: only failing links are fetched again.
-        run: clawdemy check-links --format markdown >> "$GITHUB_STEP_SUMMARY" || true
+        run: clawdemy check-links merge links.json --format markdown >> "$GITHUB_STEP_SUMMARY"
       - name: Save the link history
         if: always()
         uses: actions/cache/save@v4

@@ -11,9 +11,12 @@ import os
 import socket
 import subprocess
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
 
 import pytest
 from loopback import FakeResolver, LoopbackServer, LoopThread
+from sitekit import Check, Run, Site, run_cli
 
 import clawdemy_site.links.check as check_module
 
@@ -97,3 +100,23 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch) -> Callable[[Mapping[str, Sequence
         monkeypatch.setattr(check_module, "system_resolver", lambda: FakeResolver(table))
 
     return install
+
+
+# --- a site for the CLI tests -----------------------------------------------------------------
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
+    """An empty site folder, made the current directory (so paths read `content/...`)."""
+    monkeypatch.chdir(tmp_path)
+    return Site(tmp_path)
+
+
+@pytest.fixture
+def check(site: Site) -> Check:
+    """`check(*extra, fmt=..., allow_private=..., cache=...)` runs check-links in process."""
+
+    def run(*extra: str, **options: Any) -> Run:
+        return run_cli(site.root, *extra, **options)
+
+    return run

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from results import make
 
 from clawdemy_site.links.cache import (
     SCHEMA_VERSION,
@@ -40,7 +41,7 @@ def entry(
 
 
 def timeout(url: str = URL) -> LinkResult:
-    return LinkResult(url, "timeout", detail="timed out after 20 s", sources=SRC)
+    return make(url, "timeout", detail="timed out after 20 s", sources=SRC)
 
 
 # -- the pure policy ------------------------------------------------------------------
@@ -73,7 +74,7 @@ JUDGE_CASES = [
     ),
     pytest.param(
         [entry(T0, "redirected", 301)],
-        LinkResult(URL, "unreachable", detail="connection refused"),
+        make(URL, "unreachable", detail="connection refused"),
         T0 + HOUR,
         POLICY,
         True,
@@ -82,7 +83,7 @@ JUDGE_CASES = [
     ),
     pytest.param(
         [entry(T0, "ok", 200)],
-        LinkResult(URL, "rate_limited", 429),
+        make(URL, "rate_limited", 429),
         T0 + HOUR,
         POLICY,
         True,
@@ -210,15 +211,15 @@ def test_judge(
 @pytest.mark.parametrize(
     ("result", "policy"),
     [
-        pytest.param(LinkResult(URL, "broken", 404, detail="Not Found"), POLICY, id="404"),
-        pytest.param(LinkResult(URL, "broken", 410), POLICY, id="410"),
+        pytest.param(make(URL, "broken", 404, detail="Not Found"), POLICY, id="404"),
+        pytest.param(make(URL, "broken", 410), POLICY, id="410"),
         pytest.param(
-            LinkResult(URL, "broken", 410), FlakyPolicy(excuse_server_errors=True), id="410-5xx-on"
+            make(URL, "broken", 410), FlakyPolicy(excuse_server_errors=True), id="410-5xx-on"
         ),
-        pytest.param(LinkResult(URL, "broken", 503), POLICY, id="503-by-default"),
-        pytest.param(LinkResult(URL, "error", detail="bad TLS"), POLICY, id="error"),
-        pytest.param(LinkResult(URL, "ok", 200), POLICY, id="ok"),
-        pytest.param(LinkResult(URL, "blocked"), POLICY, id="blocked"),
+        pytest.param(make(URL, "broken", 503), POLICY, id="503-by-default"),
+        pytest.param(make(URL, "error", detail="bad TLS"), POLICY, id="error"),
+        pytest.param(make(URL, "ok", 200), POLICY, id="ok"),
+        pytest.param(make(URL, "blocked"), POLICY, id="blocked"),
     ],
 )
 def test_judge_leaves_definite_outcomes_alone(result: LinkResult, policy: FlakyPolicy) -> None:
@@ -227,9 +228,7 @@ def test_judge_leaves_definite_outcomes_alone(result: LinkResult, policy: FlakyP
 
 def test_judge_excuses_server_errors_when_the_policy_says() -> None:
     policy = FlakyPolicy(excuse_server_errors=True)
-    judged = judge(
-        LinkResult(URL, "broken", 503), [entry(T0, "ok", 200)], now=T0 + 1, policy=policy
-    )
+    judged = judge(make(URL, "broken", 503), [entry(T0, "ok", 200)], now=T0 + 1, policy=policy)
     assert judged.flaky
     assert judged.detail == "flaky: failed in 1 run since the last success at 2023-11-14T22:13:20Z"
 
@@ -261,7 +260,7 @@ def test_open_creates_folder_and_schema(db: Path) -> None:
 
 
 def test_flaky_policy_across_runs(db: Path) -> None:
-    ok = LinkResult(URL, "ok", 200, sources=SRC)
+    ok = make(URL, "ok", 200, sources=SRC)
     assert run(db, ok, now=T0) == ok
     first = T0 + 2 * HOUR
     second = run(db, timeout(), now=first)
@@ -283,8 +282,8 @@ def test_flaky_policy_across_runs(db: Path) -> None:
 
 
 def test_not_found_after_success_fails_at_once(db: Path) -> None:
-    run(db, LinkResult(URL, "ok", 200), now=T0)
-    gone = LinkResult(URL, "broken", 404, detail="Not Found", sources=SRC)
+    run(db, make(URL, "ok", 200), now=T0)
+    gone = make(URL, "broken", 404, detail="Not Found", sources=SRC)
     assert run(db, gone, now=T0 + HOUR) == gone
     assert gone.fails_run
 
@@ -296,9 +295,9 @@ def test_no_prior_success_is_never_flaky(db: Path) -> None:
 
 def test_apply_flaky_policy_keeps_order_and_skips_cached(db: Path) -> None:
     with LinkHistory.open(db) as history:
-        history.record([LinkResult(URL, "ok", 200)], run_id="a", now=T0)
-        cached = LinkResult("https://c.example/", "ok", 200, cached=True)
-        fine = LinkResult("https://f.example/", "ok", 200)
+        history.record([make(URL, "ok", 200)], run_id="a", now=T0)
+        cached = make("https://c.example/", "ok", 200, cached=True)
+        fine = make("https://f.example/", "ok", 200)
         judged = history.apply_flaky_policy([cached, timeout(), fine], now=T0 + HOUR)
     assert judged[0] is cached
     assert judged[1].flaky
@@ -326,27 +325,25 @@ def test_fresh(
 ) -> None:
     final = "https://slow.example/new" if status == "redirected" else None
     with LinkHistory.open(db) as history:
-        history.record(
-            [LinkResult(URL, status, code, final_url=final, detail="d")], run_id="r", now=T0
-        )
+        history.record([make(URL, status, code, final_url=final, detail="d")], run_id="r", now=T0)
         fresh = history.fresh([ExternalLink(URL, SRC)], now=T0 + age, max_age=max_age)
-    expected = LinkResult(URL, status, code, final, "d", SRC, cached=True)
+    expected = make(URL, status, code, final_url=final, detail="d", sources=SRC, cached=True)
     assert fresh == ({URL: expected} if reused else {})
 
 
 def test_fresh_uses_the_latest_check(db: Path) -> None:
     with LinkHistory.open(db) as history:
-        history.record([LinkResult(URL, "ok", 200)], run_id="a", now=T0)
+        history.record([make(URL, "ok", 200)], run_id="a", now=T0)
         history.record([timeout()], run_id="b", now=T0 + HOUR)
         assert history.fresh([ExternalLink(URL, SRC)], now=T0 + 2 * HOUR) == {}
-        history.record([LinkResult(URL, "ok", 200)], run_id="c", now=T0 + 3 * HOUR)
+        history.record([make(URL, "ok", 200)], run_id="c", now=T0 + 3 * HOUR)
         assert list(history.fresh([ExternalLink(URL, SRC)], now=T0 + 4 * HOUR)) == [URL]
 
 
 def test_fresh_many_urls(db: Path) -> None:
     urls = [f"https://e.example/{i}" for i in range(1234)]
     with LinkHistory.open(db) as history:
-        history.record([LinkResult(u, "ok", 200) for u in urls], run_id="r", now=T0)
+        history.record([make(u, "ok", 200) for u in urls], run_id="r", now=T0)
         fresh = history.fresh([ExternalLink(u, ()) for u in [*urls, URL]], now=T0 + 1)
     assert sorted(fresh) == sorted(urls)
 
@@ -354,7 +351,7 @@ def test_fresh_many_urls(db: Path) -> None:
 def test_record_skips_cached_results(db: Path) -> None:
     with LinkHistory.open(db) as history:
         written = history.record(
-            [LinkResult(URL, "ok", 200, cached=True), LinkResult("https://x.example/", "ok", 200)],
+            [make(URL, "ok", 200, cached=True), make("https://x.example/", "ok", 200)],
             run_id="r1",
             now=T0,
         )
@@ -367,7 +364,7 @@ def test_record_skips_cached_results(db: Path) -> None:
 
 def test_history_persists_and_unknown_statuses_are_ignored(db: Path) -> None:
     with LinkHistory.open(db) as history:
-        history.record([LinkResult(URL, "ok", 200)], run_id="a", now=T0)
+        history.record([make(URL, "ok", 200)], run_id="a", now=T0)
     with sqlite3.connect(db) as raw:
         raw.execute(
             "INSERT INTO checks (url, checked_at, status, detail, run_id)"
@@ -387,8 +384,8 @@ def test_history_persists_and_unknown_statuses_are_ignored(db: Path) -> None:
 def test_prune_keeps_what_the_policy_needs(db: Path) -> None:
     other = "https://other.example/"
     with LinkHistory.open(db) as history:
-        history.record([LinkResult(URL, "ok", 200), timeout(other)], run_id="a", now=T0)
-        history.record([LinkResult(URL, "ok", 200), timeout(other)], run_id="b", now=T0 + DAY)
+        history.record([make(URL, "ok", 200), timeout(other)], run_id="a", now=T0)
+        history.record([make(URL, "ok", 200), timeout(other)], run_id="b", now=T0 + DAY)
         history.record([timeout()], run_id="c", now=T0 + 2 * DAY)
         assert history.prune(now=T0 + 100 * DAY, keep_seconds=90 * DAY) == 3
         kept = history.since_last_success([URL], now=T0 + 100 * DAY)
@@ -466,9 +463,7 @@ def test_concurrent_runs_do_not_lose_checks(db: Path) -> None:
         try:
             with LinkHistory.open(db) as history:
                 for i in range(25):
-                    results = [
-                        LinkResult(f"https://e.example/{n}/{i}/{k}", "ok", 200) for k in range(4)
-                    ]
+                    results = [make(f"https://e.example/{n}/{i}/{k}", "ok", 200) for k in range(4)]
                     history.record(results, run_id=f"run-{n}", now=T0 + i)
         except BaseException as exc:  # collected and asserted below
             failures.append(exc)

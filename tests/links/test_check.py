@@ -14,7 +14,6 @@ from loopback import (
     Exchange,
     Handler,
     LoopbackServer,
-    by_method,
     delayed,
     garbage,
     hang_up,
@@ -70,79 +69,72 @@ class Case:
 
 
 CASES = {
-    "ok": Case(lambda: status(200), ("ok", 200, ""), ["HEAD"]),
+    "ok": Case(lambda: status(200), ("ok", 200, ""), ["GET"]),
     "not-found-never-retried": Case(
-        lambda: status(404), ("broken", 404, "404 Not Found"), ["HEAD"], {"retries": 2}
+        lambda: status(404), ("broken", 404, "404 Not Found"), ["GET"], {"retries": 2}
     ),
     "gone-never-retried": Case(
-        lambda: status(410), ("broken", 410, "410 Gone"), ["HEAD"], {"retries": 2}
+        lambda: status(410), ("broken", 410, "410 Gone"), ["GET"], {"retries": 2}
     ),
-    "accepted-code": Case(lambda: status(403), ("ok", 403, ""), ["HEAD"], {"accept": {403}}),
-    "unknown-code": Case(lambda: status(599), ("unreachable", 599, "HTTP 599"), ["HEAD"]),
-    "redirect-without-location": Case(lambda: status(302), ("broken", 302, "302 Found"), ["HEAD"]),
+    "accepted-code": Case(lambda: status(403), ("ok", 403, ""), ["GET"], {"accept": {403}}),
+    "unknown-code": Case(lambda: status(599), ("unreachable", 599, "HTTP 599"), ["GET"]),
+    "redirect-without-location": Case(lambda: status(302), ("broken", 302, "302 Found"), ["GET"]),
     "503-then-200": Case(
-        lambda: sequence(status(503), status(200)), ("ok", 200, ""), ["HEAD"] * 2, {"retries": 2}
+        lambda: sequence(status(503), status(200)), ("ok", 200, ""), ["GET"] * 2, {"retries": 2}
     ),
     "503-forever": Case(
         lambda: status(503),
         ("unreachable", 503, "503 Service Unavailable (3 attempts)"),
-        ["HEAD"] * 3,
+        ["GET"] * 3,
         {"retries": 2},
     ),
     "429-forever": Case(
         lambda: status(429),
-        ("rate_limited", 429, "429 Too Many Requests (2 attempts)"),
-        ["HEAD"] * 2,
+        (
+            "unverifiable",
+            429,
+            "rate limiter bot wall answered instead of the page"
+            " (429 after 2 attempts, no Retry-After)",
+        ),
+        ["GET"] * 2,
         {"retries": 1},
     ),
     "429-retry-after-beyond-cap": Case(
         lambda: status(429, headers=[("Retry-After", "120")]),
         ("rate_limited", 429, "429 Too Many Requests, Retry-After 120 s exceeds the 5 s cap"),
-        ["HEAD"],
+        ["GET"],
         {"retries": 2},
     ),
     "503-retry-after-beyond-cap": Case(
         lambda: status(503, headers=[("Retry-After", "60")]),
         ("rate_limited", 503, "503 Service Unavailable, Retry-After 60 s exceeds the 5 s cap"),
-        ["HEAD"],
+        ["GET"],
         {"retries": 2},
-    ),
-    "head-405-then-get": Case(
-        lambda: by_method(head=status(405), get=status(200)), ("ok", 200, ""), ["HEAD", "GET"]
-    ),
-    "head-501-then-get": Case(
-        lambda: by_method(head=status(501), get=status(200)), ("ok", 200, ""), ["HEAD", "GET"]
-    ),
-    "head-403-then-get": Case(
-        lambda: by_method(head=status(403), get=status(200)), ("ok", 200, ""), ["HEAD", "GET"]
-    ),
-    "head-and-get-405": Case(
-        lambda: status(405), ("broken", 405, "405 Method Not Allowed"), ["HEAD", "GET"]
     ),
     "stall": Case(
         lambda: stall,
         ("timeout", None, "no complete reply within 0.3 s"),
-        ["HEAD"],
+        ["GET"],
         {"timeout": 0.3},
     ),
-    "head-stalls-no-get": Case(
-        lambda: by_method(head=stall, get=status(200)),
+    "stalls-twice": Case(
+        lambda: stall,
         ("timeout", None, "no complete reply within 0.3 s (2 attempts)"),
-        ["HEAD", "HEAD"],
+        ["GET", "GET"],
         {"timeout": 0.3, "retries": 1},
     ),
     # aiohttp itself resends an idempotent request once when the connection drops (RFC 9112
-    # section 9.3.1), hence two HEADs for one attempt.
+    # section 9.3.1), hence two GETs for one attempt.
     "connection-reset": Case(
-        lambda: reset, ("unreachable", None, "connection reset by peer"), ["HEAD"] * 2
+        lambda: reset, ("unreachable", None, "connection reset by peer"), ["GET"] * 2
     ),
     "hang-up": Case(
         lambda: hang_up,
         ("unreachable", None, "server closed the connection without replying"),
-        ["HEAD"] * 2,
+        ["GET"] * 2,
     ),
     "not-http": Case(
-        lambda: garbage, ("error", None, "invalid HTTP reply (Bad status line)"), ["HEAD"]
+        lambda: garbage, ("error", None, "invalid HTTP reply (Bad status line)"), ["GET"]
     ),
 }
 
@@ -192,7 +184,7 @@ def test_retry_after_is_honoured(server: LoopbackServer, retry_after: Callable[[
     elapsed = time.monotonic() - started
 
     assert outcome(result) == ("ok", 200, "")
-    assert server.requests() == ["HEAD", "HEAD"]
+    assert server.requests() == ["GET", "GET"]
     assert 0.9 <= elapsed < 3.0
 
 
@@ -294,18 +286,7 @@ def test_redirect_across_hosts(make_server: MakeServer) -> None:
 
     assert outcome(result) == ("redirected", 200, "temporary redirect")
     assert result.final_url == target
-    assert (first.requests(), second.requests()) == (["HEAD"], ["HEAD"])
-
-
-def test_head_refused_then_get_for_the_rest_of_the_chain(server: LoopbackServer) -> None:
-    server.route("/r0", by_method(head=status(405), get=redirect(301, "/r1")))
-    server.route("/r1", status(200))
-
-    result = check(server.url("/r0"))
-
-    assert outcome(result) == ("redirected", 200, "permanent redirect")
-    assert server.requests("/r0") == ["HEAD", "GET"]
-    assert server.requests("/r1") == ["GET"]
+    assert (first.requests(), second.requests()) == (["GET"], ["GET"])
 
 
 # --- fragments -----------------------------------------------------------------------------
@@ -546,8 +527,8 @@ def test_each_url_fetched_once_and_results_in_input_order(server: LoopbackServer
     assert [r.url for r in results] == urls
     assert [r.status for r in results] == ["ok", "ok", "broken", "ok", "ok", "ok", "broken"]
     assert sorted(seen) == sorted(urls)
-    assert (server.requests("/doc"), server.requests("/plain")) == (["GET"], ["HEAD"])
-    assert server.requests("/gone") == ["HEAD"]
+    assert (server.requests("/doc"), server.requests("/plain")) == (["GET"], ["GET"])
+    assert server.requests("/gone") == ["GET"]
 
 
 def test_sources_are_carried_over(server: LoopbackServer) -> None:
@@ -627,7 +608,7 @@ def test_redirect_to_metadata_is_blocked_on_the_hop(
 
     assert (result.status, result.code, result.final_url) == ("blocked", None, hop)
     assert "cloud metadata address" in result.detail
-    assert start.requests() == ["HEAD"]
+    assert start.requests() == ["GET"]
     assert metadata.connections == 0
 
 
@@ -680,4 +661,4 @@ def test_blocked_addresses_are_dropped_from_a_mixed_answer(
     result = check(f"http://mixed.test:{metadata.port}/", allow_private=True)
 
     assert outcome(result) == ("ok", 200, "")
-    assert (metadata.connections, good.requests()) == (0, ["HEAD"])
+    assert (metadata.connections, good.requests()) == (0, ["GET"])

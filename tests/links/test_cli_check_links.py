@@ -13,169 +13,32 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from loopback import Handler, LoopbackServer, html, redirect, sequence, stall, status
+from click.testing import CliRunner
+from loopback import Handler, LoopbackServer, redirect, sequence, stall, status
+from sitekit import (
+    CLAWDEMY,
+    PAGE,
+    SITE_YML,
+    TEMPLATES,
+    TRACK,
+    Check,
+    Site,
+    check_args,
+    fields,
+    further,
+    hits,
+    lesson,
+    serve,
+    source_entry,
+)
 
 from clawdemy_site.cli import main
 
 pytestmark = pytest.mark.timeout(30)
-
-PROJECT = Path(__file__).resolve().parents[2]
-TEMPLATES = PROJECT / "templates"
-CLAWDEMY = Path(sys.executable).with_name("clawdemy")
-
-SITE_YML = "title: Test site\nbase_url: https://test.example/\nlanguage: en\n"
-TRACK_YML = "title: Networks\nsummary: A small track.\n"
-TRACK = "nn"
-
-
-def lesson(number: int, title: str, *, references: str = "", body: str = "Some text.") -> str:
-    """A lesson file; `references` is the YAML of the list (entries indented by two spaces)."""
-    front = f"---\ntitle: {title}\nlesson: {number}\nsummary: One line about {title}.\n"
-    if references:
-        front += "references:\n" + references
-    return f"{front}---\n\n{body}\n"
-
-
-def further(url: str, title: str = "Further reading", kind: str = "article") -> str:
-    return f"  - type: {kind}\n    title: {title}\n    url: {url}\n"
-
-
-def source_entry(url: str, series_url: str, companion_url: str) -> str:
-    return (
-        "  - type: source\n"
-        "    title: The series\n"
-        "    creator: Someone\n"
-        f"    url: {url}\n"
-        f"    series_url: {series_url}\n"
-        "    license: CC-BY-4.0\n"
-        "    companion:\n"
-        "      type: video\n"
-        "      title: The video\n"
-        f"      url: {companion_url}\n"
-    )
-
-
-@dataclass
-class Site:
-    """A site written under `root/content`; knows the lines its own text puts things on."""
-
-    root: Path
-    files: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def content(self) -> Path:
-        return self.root / "content"
-
-    def write(self, files: Mapping[str, str], *, site_yml: str = SITE_YML) -> Site:
-        self.files = {"site.yml": site_yml, f"{TRACK}/track.yml": TRACK_YML, **files}
-        for rel, text in self.files.items():
-            path = self.content / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        return self
-
-    def line(self, rel: str, needle: str) -> int:
-        """The 1-based line of `rel` holding `needle`, which must be on exactly one line."""
-        found = [n for n, text in enumerate(self.files[rel].splitlines(), 1) if needle in text]
-        assert len(found) == 1, f"{needle!r} is on lines {found} of {rel}"
-        return found[0]
-
-    def source(self, rel: str, needle: str) -> dict[str, Any]:
-        """A `sources` entry as the JSON report gives it (paths relative to the cwd)."""
-        return {"path": f"content/{rel}", "line": self.line(rel, needle)}
-
-
-@dataclass
-class Run:
-    exit_code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def report(self) -> dict[str, Any]:
-        payload: dict[str, Any] = json.loads(self.stdout)
-        return payload
-
-    def results(self) -> dict[str, dict[str, Any]]:
-        """JSON results by URL (each URL must appear once)."""
-        results = self.report["results"]
-        by_url = {r["url"]: r for r in results}
-        assert len(by_url) == len(results), "a URL has more than one result"
-        return by_url
-
-    def external(self) -> dict[str, dict[str, Any]]:
-        return {url: r for url, r in self.results().items() if url.startswith("http")}
-
-
-Check = Callable[..., Run]
-
-
-@pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Site:
-    """An empty site folder, made the current directory (so paths read `content/...`)."""
-    monkeypatch.chdir(tmp_path)
-    return Site(tmp_path)
-
-
-def check_args(
-    root: Path,
-    *extra: str,
-    fmt: str = "json",
-    allow_private: bool = True,
-    cache: bool = True,
-    timeout: str = "0.5",
-    retries: str = "0",
-) -> list[str]:
-    args = [
-        "check-links",
-        "--content", "content",
-        "--templates", str(TEMPLATES),
-        "--out", str(root / "build"),
-        "--format", fmt,
-        "--timeout", timeout,
-        "--retries", retries,
-    ]  # fmt: skip
-    if allow_private:
-        args.append("--allow-private")
-    if cache:
-        args += ["--cache", str(root / "cache.sqlite")]
-    return [*args, *extra]
-
-
-@pytest.fixture
-def check(site: Site) -> Check:
-    """`check(*extra, fmt=..., allow_private=..., cache=...)` runs check-links in process."""
-
-    def run(*extra: str, **options: Any) -> Run:
-        result: Result = CliRunner().invoke(main, check_args(site.root, *extra, **options))
-        if result.exception is not None and not isinstance(result.exception, SystemExit):
-            raise result.exception  # a traceback is a bug: show it
-        return Run(result.exit_code, result.stdout, result.stderr)
-
-    return run
-
-
-def serve(server: LoopbackServer, routes: Mapping[str, Handler]) -> dict[str, str]:
-    """Install `routes` (path -> handler); returns path -> URL."""
-    return {path: server.route(path, handler) for path, handler in routes.items()}
-
-
-def hits(server: LoopbackServer, path: str | None = None) -> int:
-    return len(server.requests(path))
-
-
-def fields(result: Mapping[str, Any], *names: str) -> dict[str, Any]:
-    return {name: result[name] for name in names}
-
-
-PAGE = html('<html><body><h2 id="intro">Intro</h2><p id="more">x</p></body></html>')
 
 
 # --- the JSON report ------------------------------------------------------------------------
@@ -258,7 +121,7 @@ def test_json_report_urls_statuses_codes_and_lines(
     assert got[url["/missing"]]["detail"] == "404 Not Found"
     assert "fragment #nope not found" in got[f"{url['/page']}#nope"]["detail"]
     # One request per distinct page, however many lessons or fragments cite it.
-    assert server.requests("/shared") == ["HEAD"]
+    assert server.requests("/shared") == ["GET"]
     assert server.requests("/page") == ["GET"]
     assert hits(server, "/missing") == 1
     # Internal links of the built pages are checked too, and all of them are fine.
@@ -369,7 +232,8 @@ EXIT_CASES: dict[str, tuple[Callable[[], Handler], str, int]] = {
     # 5xx is `unreachable` (excusable as flaky once it has a history), not `broken`.
     "server-error": (lambda: status(500), "unreachable", 1),
     "timeout-without-history": (lambda: stall, "timeout", 1),
-    "rate-limited": (lambda: status(429), "rate_limited", 1),
+    "rate-limited": (lambda: status(429, headers=[("Retry-After", "600")]), "rate_limited", 1),
+    "bot-wall-warns": (lambda: status(429), "unverifiable", 0),
     "redirected": (lambda: redirect(308, "/elsewhere"), "redirected", 0),
 }
 
@@ -633,7 +497,7 @@ def test_github_format_annotates_each_place(
     errors = [line for line in lines if line.startswith("::error ")]
     assert errors == [
         f"::error file=content/{rel},line={error_line},title=broken link::"
-        f"{url['/missing']} (404 Not Found) - 404 Not Found"
+        f"{url['/missing']} (404 Not Found) - 404 Not Found; new failure"
     ]
     moved_line = site.line(rel, f"url: {url['/moved']}")
     assert any(
@@ -771,7 +635,12 @@ def test_default_cache_lives_beside_content(
 FLAKY_CASES = {
     # A transient failure of a URL that worked is excused (warning, exit 0)...
     "timeout-after-ok": (lambda: stall, "timeout", True, 0),
-    "rate-limited-after-ok": (lambda: status(429), "rate_limited", True, 0),
+    "rate-limited-after-ok": (
+        lambda: status(429, headers=[("Retry-After", "600")]),
+        "rate_limited",
+        True,
+        0,
+    ),
     # ...a definite one never is.
     "not-found-after-ok": (lambda: status(404), "broken", False, 1),
 }
@@ -850,7 +719,7 @@ def test_site_links_exclude_and_accept(site: Site, server: LoopbackServer, check
     assert got[url["/plain"]]["status"] == "ok"
     assert run.exit_code == 0
     assert hits(server, "/private/area") == 0
-    assert server.requests("/forbidden") == ["HEAD"]
+    assert server.requests("/forbidden") == ["GET"]
 
 
 def test_site_links_timeout_yields_to_the_flag(
@@ -872,7 +741,7 @@ def test_retries_repeat_a_timeout(site: Site, server: LoopbackServer, check: Che
     run = check(retries="1", timeout="0.3")
 
     assert run.external()[u]["status"] == "timeout"
-    assert server.requests("/slow") == ["HEAD", "HEAD"]
+    assert server.requests("/slow") == ["GET", "GET"]
 
 
 # --- helpers used above must stay honest ----------------------------------------------------

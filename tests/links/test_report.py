@@ -6,6 +6,7 @@ import json
 from typing import get_args
 
 import pytest
+from results import make
 
 from clawdemy_site.links.model import LinkResult, SourceRef, Status
 from clawdemy_site.links.report import (
@@ -26,16 +27,16 @@ FLAKY_DETAIL = (
     "flaky: failed in 1 run since the last success at 2023-11-14T22:13:20Z; timed out after 20 s"
 )
 RESULTS = [
-    LinkResult("https://ok.example/", "ok", 200, sources=(A,)),
-    LinkResult("https://cached.example/", "ok", 200, sources=(B, A2), cached=True),
-    LinkResult("https://gone.example/page", "broken", 404, sources=(B, A)),
-    LinkResult("https://slow.example/", "timeout", detail=FLAKY_DETAIL, sources=(B,), flaky=True),
-    LinkResult(
+    make("https://ok.example/", "ok", 200, sources=(A,)),
+    make("https://cached.example/", "ok", 200, sources=(B, A2), cached=True),
+    make("https://gone.example/page", "broken", 404, sources=(B, A)),
+    make("https://slow.example/", "timeout", detail=FLAKY_DETAIL, sources=(B,), flaky=True),
+    make(
         "https://moved.example/", "redirected", 301, final_url="https://new.example/", sources=(A2,)
     ),
-    LinkResult("https://skip.example/", "excluded", sources=(A,)),
-    LinkResult("http://10.0.0.1/", "blocked", detail="private address", sources=(B,)),
-    LinkResult(
+    make("https://skip.example/", "excluded", sources=(A,)),
+    make("http://10.0.0.1/", "blocked", detail="private address", sources=(B,)),
+    make(
         "https://busy.example/",
         "rate_limited",
         429,
@@ -44,7 +45,7 @@ RESULTS = [
     ),
 ]
 SUMMARY = summarize(RESULTS)
-ALL_OK = [LinkResult("https://ok.example/", "ok", 200, sources=(A,))]
+ALL_OK = [make("https://ok.example/", "ok", 200, sources=(A,))]
 
 
 # -- the summary ----------------------------------------------------------------------
@@ -67,7 +68,9 @@ def test_summarize() -> None:
             ("rate_limited", 1),
             ("unreachable", 0),
             ("blocked", 1),
+            ("unverifiable", 0),
             ("excluded", 1),
+            ("skipped", 0),
             ("error", 0),
         ),
         failed=2,
@@ -83,15 +86,15 @@ def test_summarize() -> None:
     [
         pytest.param([], 0, id="nothing"),
         pytest.param(ALL_OK, 0, id="all-ok"),
-        pytest.param([LinkResult("u", "redirected", 301)], 0, id="redirected"),
-        pytest.param([LinkResult("u", "blocked")], 0, id="blocked"),
-        pytest.param([LinkResult("u", "excluded")], 0, id="excluded"),
-        pytest.param([LinkResult("u", "timeout", flaky=True)], 0, id="flaky-timeout"),
-        pytest.param([LinkResult("u", "timeout")], 1, id="timeout"),
-        pytest.param([LinkResult("u", "unreachable")], 1, id="unreachable"),
-        pytest.param([LinkResult("u", "rate_limited", 429)], 1, id="rate-limited"),
-        pytest.param([LinkResult("u", "broken", 404)], 1, id="broken"),
-        pytest.param([LinkResult("u", "error")], 1, id="error"),
+        pytest.param([make("u", "redirected", 301, final_url="https://v/")], 0, id="redirected"),
+        pytest.param([make("u", "blocked")], 0, id="blocked"),
+        pytest.param([make("u", "excluded")], 0, id="excluded"),
+        pytest.param([make("u", "timeout", flaky=True)], 0, id="flaky-timeout"),
+        pytest.param([make("u", "timeout")], 1, id="timeout"),
+        pytest.param([make("u", "unreachable")], 1, id="unreachable"),
+        pytest.param([make("u", "rate_limited", 429)], 1, id="rate-limited"),
+        pytest.param([make("u", "broken", 404)], 1, id="broken"),
+        pytest.param([make("u", "error")], 1, id="error"),
     ],
 )
 def test_exit_code(results: list[LinkResult], exit_code: int) -> None:
@@ -106,15 +109,15 @@ def test_exit_code(results: list[LinkResult], exit_code: int) -> None:
         pytest.param(
             [
                 *ALL_OK,
-                LinkResult("t1", "timeout", flaky=True),
-                LinkResult("t2", "timeout"),
-                LinkResult("c", "ok", cached=True),
+                make("t1", "timeout", flaky=True),
+                make("t2", "timeout"),
+                make("c", "ok", cached=True),
             ],
             "4 links: 2 ok, 2 timeout (1 flaky, excused); 1 from cache",
             id="some-flaky",
         ),
         pytest.param(
-            [LinkResult("t1", "unreachable", flaky=True)],
+            [make("t1", "unreachable", flaky=True)],
             "1 link: 1 unreachable (flaky, excused)",
             id="all-flaky",
         ),
@@ -128,7 +131,7 @@ def test_tally(results: list[LinkResult], expected: str) -> None:
     ("results", "expected"),
     [
         pytest.param(ALL_OK, "passed: no link fails the run", id="passed"),
-        pytest.param([LinkResult("u", "error")], "failed: 1 link fails the run", id="one"),
+        pytest.param([make("u", "error")], "failed: 1 link fails the run", id="one"),
         pytest.param(RESULTS, "failed: 2 links fail the run", id="two"),
     ],
 )
@@ -152,9 +155,7 @@ def test_code_text(code: int, expected: str) -> None:
 
 
 def test_json_exact_for_one_result() -> None:
-    results = [
-        LinkResult("https://gone.example/#top", "broken", 404, detail="Not Found", sources=(B, A))
-    ]
+    results = [make("https://gone.example/#top", "broken", 404, detail="Not Found", sources=(B, A))]
     assert format_json(results, summarize(results)) == (
         """{
   "results": [
@@ -187,7 +188,9 @@ def test_json_exact_for_one_result() -> None:
     "rate_limited": 0,
     "unreachable": 0,
     "blocked": 0,
+    "unverifiable": 0,
     "excluded": 0,
+    "skipped": 0,
     "error": 0,
     "failed": 1,
     "flaky": 0,
@@ -219,7 +222,7 @@ def test_json_sorted_by_url_with_contract_keys() -> None:
 
 
 def test_json_keeps_non_ascii_urls_readable() -> None:
-    results = [LinkResult("https://de.example/straße", "ok", 200)]
+    results = [make("https://de.example/straße", "ok", 200)]
     assert '"url": "https://de.example/straße"' in format_json(results, summarize(results))
 
 
@@ -275,7 +278,7 @@ def test_text_in_colour() -> None:
             ALL_OK, True, "1 link: 1 ok\n\x1b[32mpassed: no link fails the run\x1b[0m", id="green"
         ),
         pytest.param(
-            [LinkResult("https://x.example/", "error", detail="unsupported")],
+            [make("https://x.example/", "error", detail="unsupported")],
             False,
             "(no source) (1 link: 1 error)\nERROR https://x.example/ - unsupported\n\n"
             "1 link: 1 error\nfailed: 1 link fails the run",
@@ -314,7 +317,7 @@ def test_github() -> None:
     ("result", "expected"),
     [
         pytest.param(
-            LinkResult(
+            make(
                 "https://e.example/a,b:c?p=100%",
                 "broken",
                 500,
@@ -326,12 +329,12 @@ def test_github() -> None:
             id="escaping",
         ),
         pytest.param(
-            LinkResult("https://x.example/", "error", detail="bad URL"),
+            make("https://x.example/", "error", detail="bad URL"),
             "::error title=link check error::https://x.example/ - bad URL",
             id="no-source",
         ),
         pytest.param(
-            LinkResult("https://x.example/", "unreachable", flaky=True, sources=(A,)),
+            make("https://x.example/", "unreachable", flaky=True, sources=(A,)),
             "::warning file=content/nn/02-neurons.md,line=14,title=flaky link (unreachable)::"
             "https://x.example/",
             id="flaky-unreachable",
@@ -395,7 +398,7 @@ def test_markdown_all_ok() -> None:
 
 
 def test_markdown_escapes_cells() -> None:
-    result = LinkResult(
+    result = make(
         "https://e.example/a|b",
         "broken",
         404,

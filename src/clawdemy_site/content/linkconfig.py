@@ -27,7 +27,18 @@ LINKS_SCHEMA = {
         " is this many hours old (default 24).",
     ),
     "hosts": Field(Kind.ANY, "Settings by host name: `concurrency` and `headers`."),
+    "unverifiable": Field(
+        Kind.TEXT,
+        "What a bot wall (a challenge page instead of the page) does to the run: warn or fail.",
+    ),
+    "doi_api": Field(
+        Kind.URL, "The DOI handle API that doi.org links are checked through."
+    ),
+    "archive_api": Field(
+        Kind.URL, "The Wayback Machine availability API asked by --suggest-archive."
+    ),
 }
+UNVERIFIABLE_CHOICES = ("warn", "fail")
 HOST_SCHEMA = {
     "concurrency": Field(Kind.WHOLE, "Requests at once to this host."),
     "headers": Field(Kind.ANY, "Request headers sent to this host, by name."),
@@ -100,6 +111,15 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
         flaky_seconds = hours * 3600 if hours is not None else None
         ok = ok and hours is not None
     hosts = _read_hosts(value.get("hosts"), problems)
+    unverifiable = checked.get("unverifiable", "warn") if checked is not None else "warn"
+    if unverifiable not in UNVERIFIABLE_CHOICES:
+        place = value.get("unverifiable")
+        assert place is not None
+        problems.add(
+            place.pos,
+            f"`links.unverifiable` must be `warn` or `fail`, not `{unverifiable}`",
+        )
+        ok = False
     if not ok or hosts is None or checked is None:
         return None
     return LinksConfig(
@@ -110,6 +130,9 @@ def read_links_config(value: YValue, problems: Problems) -> LinksConfig | None:
         hosts=hosts,
         flaky_runs=cast("int | None", checked.get("flaky_runs")),
         flaky_seconds=flaky_seconds,
+        unverifiable_fails=unverifiable == "fail",
+        doi_api=cast("str | None", checked.get("doi_api")),
+        archive_api=cast("str | None", checked.get("archive_api")),
     )
 
 

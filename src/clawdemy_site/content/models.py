@@ -33,6 +33,8 @@ class FurtherStudy:
     minutes: int | None = None
     role: str | None = None
     note: str | None = None
+    #: `archived:`, a copy to fall back on when `url` dies (the references page links it).
+    archived: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,8 @@ class SourceCurriculum:
     mirrors: str | None = None
     statement: str | None = None
     companion: FurtherStudy | None = None
+    #: `archived:`, a copy to fall back on when `url` dies (the references page links it).
+    archived: str | None = None
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,12 @@ class LinksConfig:
     #: ... provided they span at least this many seconds.
     flaky_seconds: float | None = None
     hosts: tuple[tuple[str, int | None, tuple[tuple[str, str], ...]], ...] = ()
+    #: `unverifiable: fail`: a link behind a bot wall fails the run (default: a warning).
+    unverifiable_fails: bool = False
+    #: Base URL of the DOI handle API (`https://doi.org/api/handles/` when None).
+    doi_api: str | None = None
+    #: Base URL of the Wayback availability API (`https://archive.org/wayback/available`).
+    archive_api: str | None = None
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ FURTHER_STUDY_SCHEMA = {
     "minutes": Field(Kind.POSITIVE, 'How long it takes, in minutes ("About twenty minutes.").'),
     "role": Field(Kind.TEXT, "One line: why this one."),
     "note": Field(Kind.TEXT, "A sentence or two on why a learner should follow it."),
+    "archived": Field(
+        Kind.URL, "A copy to fall back on (an archive's URL); the references page links it."
+    ),
 }
 FURTHER_STUDY_REQUIRED = ("type", "title", "url")
 SOURCE_SCHEMA = {
@@ -48,6 +51,9 @@ SOURCE_SCHEMA = {
     "mirrors": Field(Kind.TEXT, "How this lesson relates to the source."),
     "statement": Field(Kind.TEXT, "An attribution statement that replaces the site's own."),
     "companion": Field(Kind.ANY, "One further-study entry shown under the source."),
+    "archived": Field(
+        Kind.URL, "A copy to fall back on (an archive's URL); the references page links it."
+    ),
 }
 SOURCE_REQUIRED = ("type", "title", "creator", "url", "license")
 LESSON_SCHEMA = {
@@ -133,6 +139,7 @@ def read_further_study(item: YMap, kind: str, problems: Problems) -> FurtherStud
         minutes=cast("int | None", values.get("minutes")),
         role=cast("str | None", values.get("role")),
         note=cast("str | None", values.get("note")),
+        archived=cast("str | None", values.get("archived")),
     )
 
 
@@ -164,6 +171,7 @@ def _read_source(item: YMap, track: str, problems: Problems) -> SourceCurriculum
         mirrors=cast("str | None", values.get("mirrors")),
         statement=cast("str | None", values.get("statement")),
         companion=companion,
+        archived=cast("str | None", values.get("archived")),
     )
 
 

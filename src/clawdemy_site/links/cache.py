@@ -22,6 +22,7 @@ from typing import Any, get_args
 
 from clawdemy_site.links.flaky import SUCCESS, FlakyPolicy, HistoryEntry, is_transient, judge
 from clawdemy_site.links.model import ExternalLink, LinkResult, Status
+from clawdemy_site.links.status import from_parts
 
 #: Where the CLI keeps the history, relative to the folder that holds ``content/``.
 DEFAULT_PATH = Path(".clawdemy") / "links.sqlite"
@@ -119,15 +120,11 @@ class LinkHistory:
         for entry in self._select(query, list(by_url), now):
             if entry.status in SUCCESS and now - entry.checked_at < max_age:
                 link = by_url[entry.url]
-                fresh[entry.url] = LinkResult(
-                    url=entry.url,
-                    status=entry.status,
-                    code=entry.code,
-                    final_url=entry.final_url,
-                    detail=entry.detail,
-                    sources=link.sources,
-                    cached=True,
-                )
+                try:
+                    state = from_parts(entry.status, entry.code, entry.final_url, entry.detail)
+                except ValueError:
+                    continue  # a row no status can hold: check the URL again
+                fresh[entry.url] = LinkResult(entry.url, state, link.sources, cached=True)
         return fresh
 
     def since_last_success(
@@ -148,6 +145,16 @@ class LinkHistory:
         for entry in self._select(query, list(dict.fromkeys(urls)), now, now):
             history.setdefault(entry.url, []).append(entry)
         return history
+
+    def checks(self, urls: Iterable[str], *, now: float) -> dict[str, list[HistoryEntry]]:
+        """Every kept check of each URL up to ``now``, oldest first; unknown URLs are absent."""
+        query = f"""
+            SELECT {_COLUMNS} FROM checks
+            WHERE url IN ({{marks}}) AND checked_at <= ? ORDER BY url, checked_at, id"""
+        found: dict[str, list[HistoryEntry]] = {}
+        for entry in self._select(query, list(dict.fromkeys(urls)), now):
+            found.setdefault(entry.url, []).append(entry)
+        return found
 
     def apply_flaky_policy(
         self,

@@ -4,10 +4,11 @@ The network is behind `Send` (one attempt), so this module only decides what to 
 what the answers add up to.
 
 Choices made here:
-- HEAD first; GET when fragments must be looked for, or when HEAD is refused: 405, 501, or any
-  other 4xx except 404, 410 and 429 (servers and CDNs answer HEAD with 400 or 403 often enough
-  that these deserve a GET before a link is called broken). Once a hop fell back to GET, the
-  rest of the chain uses GET. A HEAD that times out is a timeout: no GET after it.
+- GET, reading the body only as far as needed: the start of an HTML page, to tell a bot wall
+  from the page (a HEAD reply cannot show a wall that answers 200, as Anubis does), and further
+  when fragments must be found. A large body is not drained: the connection is dropped.
+- A reply that is a bot wall's page (see `walls`) is `unverifiable`, without retries; so is a
+  429 that outlasts the retries without a Retry-After.
 - Retried, up to `retries` more times: timeouts, connection failures, 429, and 5xx except 501.
   The wait is Retry-After when the server sent one, else `backoff_base * 2**attempt` plus up to
   `backoff_base` of jitter. A Retry-After beyond `retry_after_cap` ends the retries at once and
@@ -31,7 +32,19 @@ from http import HTTPStatus
 from yarl import URL
 
 from clawdemy_site.links.fetch import Failure, Outcome, Reply
-from clawdemy_site.links.model import CheckOptions, Status
+from clawdemy_site.links.model import CheckOptions
+from clawdemy_site.links.status import (
+    Blocked,
+    Broken,
+    Error,
+    LinkStatus,
+    Ok,
+    RateLimited,
+    Redirected,
+    Timeout,
+    Unreachable,
+    behind_wall,
+)
 
 #: One attempt at (method, URL, fragments to look for).
 Send = Callable[[str, URL, frozenset[str]], Awaitable[Outcome]]
@@ -44,21 +57,15 @@ PERMANENT_REDIRECT_CODES = frozenset({301, 308})
 class PageOutcome:
     """What checking one fragment-less URL came to, shared by every link pointing at it."""
 
-    status: Status
-    code: int | None = None
-    final_url: str | None = None
-    detail: str = ""
+    state: LinkStatus
     found: frozenset[str] = frozenset()
     unchecked: str | None = None
+    #: Lines of the source file a code host's blob page shows, when it tells.
+    lines: int | None = None
 
 
 def is_accepted(code: int, options: CheckOptions) -> bool:
     return 200 <= code < 300 or code in options.accept
-
-
-def head_refused(code: int) -> bool:
-    """A reply to HEAD that says nothing about whether a GET would succeed."""
-    return code in (405, 501) or (400 <= code < 500 and code not in (404, 410, 429))
 
 
 def is_retryable_code(code: int) -> bool:
@@ -69,40 +76,29 @@ async def follow(
     url: URL, fragments: frozenset[str], send: Send, options: CheckOptions
 ) -> PageOutcome:
     """Check `url` (no fragment), walking redirects; `fragments` are ids to look for."""
-    method = "GET" if fragments else "HEAD"
     seen = {url}
     hops = 0
     temporary = False
     current = url
     while True:
-        outcome, attempts = await _with_retries(send, method, current, fragments, options)
-        if (
-            method == "HEAD"
-            and isinstance(outcome, Reply)
-            and not is_accepted(outcome.code, options)
-            and head_refused(outcome.code)
-        ):
-            method = "GET"
-            outcome, attempts = await _with_retries(send, method, current, fragments, options)
+        outcome, attempts = await with_retries(send, "GET", current, fragments, options)
         final_url = str(current) if hops else None
         if isinstance(outcome, Failure):
-            return PageOutcome(outcome.status, None, final_url, _tries(outcome.detail, attempts))
+            return PageOutcome(failure_state(outcome, final_url, tries(outcome.detail, attempts)))
         code = outcome.code
         if code in REDIRECT_CODES and outcome.location and not is_accepted(code, options):
             target = _location(current, outcome.location)
             if target is None:
-                return PageOutcome("error", code, final_url, "invalid Location header")
+                return PageOutcome(Error(code, final_url, "invalid Location header"))
             if target.scheme not in ("http", "https"):
-                return PageOutcome(
-                    "error", code, str(target), f"redirect to unsupported scheme {target.scheme}:"
-                )
+                detail = f"redirect to unsupported scheme {target.scheme}:"
+                return PageOutcome(Error(code, str(target), detail))
             hops += 1
             if target in seen:
-                return PageOutcome("error", code, str(target), f"redirect loop at {target}")
+                return PageOutcome(Error(code, str(target), f"redirect loop at {target}"))
             if hops > options.max_redirects:
-                return PageOutcome(
-                    "error", code, str(target), f"more than {options.max_redirects} redirects"
-                )
+                detail = f"more than {options.max_redirects} redirects"
+                return PageOutcome(Error(code, str(target), detail))
             seen.add(target)
             temporary = temporary or code not in PERMANENT_REDIRECT_CODES
             current = target
@@ -110,7 +106,17 @@ async def follow(
         return _conclude(outcome, final_url, temporary, attempts, options)
 
 
-async def _with_retries(
+def failure_state(failure: Failure, final_url: str | None, detail: str) -> LinkStatus:
+    if failure.status == "timeout":
+        return Timeout(final_url, detail)
+    if failure.status == "blocked":
+        return Blocked(final_url, detail)
+    if failure.status == "unreachable":
+        return Unreachable(None, final_url, detail)
+    return Error(None, final_url, detail)
+
+
+async def with_retries(
     send: Send, method: str, url: URL, fragments: frozenset[str], options: CheckOptions
 ) -> tuple[Outcome, int]:
     attempt = 0
@@ -127,6 +133,8 @@ def _retry_delay(outcome: Outcome, attempt: int, options: CheckOptions) -> float
     """How long to wait before trying again, or None when retrying is pointless."""
     if isinstance(outcome, Failure):
         retryable = outcome.retryable
+    elif outcome.wall is not None:
+        return None  # a wall will not give way to the same request a moment later
     else:
         retryable = is_retryable_code(outcome.code)
         if retryable and outcome.retry_after is not None:
@@ -142,33 +150,38 @@ def _conclude(
     reply: Reply, final_url: str | None, temporary: bool, attempts: int, options: CheckOptions
 ) -> PageOutcome:
     code = reply.code
+    if reply.wall is not None:
+        return PageOutcome(behind_wall(code, reply.wall.name, reply.wall.evidence, final_url))
     if is_accepted(code, options):
+        state: LinkStatus
         if final_url is None:
-            return PageOutcome("ok", code, None, "", reply.found, reply.unchecked)
-        kind = "temporary" if temporary else "permanent"
-        return PageOutcome(
-            "redirected", code, final_url, f"{kind} redirect", reply.found, reply.unchecked
-        )
-    phrase = _phrase(code)
+            state = Ok(code)
+        else:
+            kind = "temporary" if temporary else "permanent"
+            state = Redirected(code, final_url, f"{kind} redirect")
+        return PageOutcome(state, reply.found, reply.unchecked, reply.lines)
+    phrase = phrase_of(code)
     cap = options.retry_after_cap
     if is_retryable_code(code) and reply.retry_after is not None and reply.retry_after > cap:
         detail = f"{phrase}, Retry-After {reply.retry_after:g} s exceeds the {cap:g} s cap"
-        return PageOutcome("rate_limited", code, final_url, detail)
-    status: Status = "broken"
+        return PageOutcome(RateLimited(code, final_url, detail))
     if code == 429:
-        status = "rate_limited"
-    elif code >= 500:
+        if reply.retry_after is None and attempts > options.retries:
+            evidence = f"429 after {attempts} attempts, no Retry-After"
+            return PageOutcome(behind_wall(code, "rate limiter", evidence, final_url))
+        return PageOutcome(RateLimited(code, final_url, tries(phrase, attempts)))
+    if code >= 500:
         # The server could not serve the page just now: like a refused connection, this is
         # `unreachable`, which the link history may excuse as flaky; 4xx is `broken`.
-        status = "unreachable"
-    return PageOutcome(status, code, final_url, _tries(phrase, attempts))
+        return PageOutcome(Unreachable(code, final_url, tries(phrase, attempts)))
+    return PageOutcome(Broken(code, final_url, tries(phrase, attempts)))
 
 
-def _tries(detail: str, attempts: int) -> str:
+def tries(detail: str, attempts: int) -> str:
     return f"{detail} ({attempts} attempts)" if attempts > 1 else detail
 
 
-def _phrase(code: int) -> str:
+def phrase_of(code: int) -> str:
     try:
         return f"{code} {HTTPStatus(code).phrase}"
     except ValueError:

@@ -10,27 +10,32 @@ This module imports aiohttp at the top: import it lazily (the CLI does) to keep 
 from __future__ import annotations
 
 import asyncio
+import functools
+import multiprocessing
+import os
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+import sys
+import threading
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from types import MappingProxyType
+from typing import Any, TypeVar
 
 import aiohttp
 from yarl import URL
 
-from clawdemy_site.links.chain import PageOutcome, follow
+from clawdemy_site.links.chain import PageOutcome, follow, with_retries
+from clawdemy_site.links.doi import check_doi, doi_of
 from clawdemy_site.links.fetch import Outcome, Request, attempt
-from clawdemy_site.links.fragments import wanted_fragment
-from clawdemy_site.links.model import (
-    CheckOptions,
-    ExternalLink,
-    HostPolicy,
-    LinkResult,
-    Status,
-)
+from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
+from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult
 from clawdemy_site.links.resolver import GuardedResolver, system_resolver
+from clawdemy_site.links.status import Broken, Error, Excluded, LinkStatus, with_detail
 
 ResultCallback = Callable[[LinkResult], None]
+T = TypeVar("T")
 
 #: Ask for what a browser gets; only codings the fragment scanner can undo.
 _BASE_HEADERS = {
@@ -44,8 +49,94 @@ def run_checks(
     options: CheckOptions,
     on_result: ResultCallback | None = None,
 ) -> list[LinkResult]:
-    """Synchronous `check_links`, for callers without an event loop."""
-    return asyncio.run(check_links(links, options, on_result=on_result))
+    """Synchronous `check_links`, for callers without an event loop.
+
+    Many links over several hosts are split by host between this process and forked workers
+    (one process per CPU), each with its share of `max_concurrency`: the CPU that each request
+    costs is then spent on every core, and each host's limit still holds, in one process.
+    The workers' results reach `on_result` when each worker is done.
+    """
+    workers = _workers(links)
+    groups = _split_by_host(links, workers) if workers > 1 else []
+    if len(groups) < 2:
+        return run_async(check_links(links, options, on_result=on_result))
+    shares = [
+        replace(options, max_concurrency=max(1, options.max_concurrency * len(g) // len(links)))
+        for g in groups
+    ]
+    context = multiprocessing.get_context("fork")
+    results: list[LinkResult | None] = [None] * len(links)
+    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=context) as pool:
+        pending = [
+            (group, pool.submit(_check_group, [links[i] for i in group], share))
+            for group, share in zip(groups[1:], shares[1:], strict=True)
+        ]
+        mine = [links[i] for i in groups[0]]
+        own = run_async(check_links(mine, shares[0], on_result=on_result))
+        done = [(groups[0], own)]
+        for (group, future), share in zip(pending, shares[1:], strict=True):
+            try:
+                found = future.result()
+            except Exception:  # a lost worker (killed, out of memory): check its share here
+                found = run_async(check_links([links[i] for i in group], share))
+            for result in found:
+                if on_result is not None:
+                    on_result(result)
+            done.append((group, found))
+    for group, found in done:
+        for index, result in zip(group, found, strict=True):
+            results[index] = result
+    return [r for r in results if r is not None]
+
+
+def _split_by_host(links: Sequence[ExternalLink], count: int) -> list[list[int]]:
+    """Indexes of `links` in `count` groups of about as many links, each host in one group
+    (largest hosts first, each to the group with the fewest links so far)."""
+    by_host: dict[str, list[int]] = {}
+    for index, link in enumerate(links):
+        by_host.setdefault(_host_of(link.url), []).append(index)
+    groups: list[list[int]] = [[] for _ in range(count)]
+    for _host, indexes in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
+        min(groups, key=len).extend(indexes)
+    return [sorted(group) for group in groups if group]
+
+
+def _host_of(url: str) -> str:
+    try:
+        return (URL(url).host or "").lower()
+    except (ValueError, TypeError):
+        return ""
+
+
+#: Fewer links than this are checked in one process: a worker's start-up would not pay.
+PARALLEL_FROM = 500
+
+
+def _workers(links: Sequence[ExternalLink]) -> int:
+    """How many processes check `links`: one per CPU (at most 4), when there are enough links
+    and forking is safe: on Linux (elsewhere system libraries may not survive a fork without
+    exec), with no other thread running."""
+    if len(links) < PARALLEL_FROM or threading.active_count() > 1:
+        return 1
+    if not sys.platform.startswith("linux"):
+        return 1
+    return min(len(os.sched_getaffinity(0)), 4)
+
+
+def _check_group(links: list[ExternalLink], options: CheckOptions) -> list[LinkResult]:
+    """A worker's share of `run_checks`."""
+    return run_async(check_links(links, options))
+
+
+def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run `coroutine` on a fresh event loop: uvloop's where it is installed (less CPU for
+    each request: its loop and transports are written in C), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvloop is a dependency where it builds
+        return asyncio.run(coroutine)
+    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+        return runner.run(coroutine)
 
 
 async def check_links(
@@ -81,10 +172,15 @@ async def check_links(
             async def check_page(url: URL, indexes: list[int]) -> None:
                 wanted = {wanted_fragment(links[i].url) for i in indexes}
                 fragments = frozenset(f for f in wanted if f is not None)
+                doi = doi_of(url)
                 try:
-                    page = await follow(url, fragments, fetcher.send, options)
+                    if doi is not None:
+                        send = functools.partial(fetcher.send, keep_body=True)
+                        page = await check_doi(doi, options.doi_api, send, options)
+                    else:
+                        page = await follow(url, fragments, fetcher.send, options)
                 except Exception as exc:  # a bug must not sink the other links
-                    page = PageOutcome("error", detail=f"internal error: {exc!r}")
+                    page = PageOutcome(Error(detail=f"internal error: {exc!r}"))
                 for i in indexes:
                     emit(i, link_result(links[i], page))
 
@@ -92,43 +188,67 @@ async def check_links(
     return [r for r in results if r is not None]
 
 
+def fetch_bodies(urls: Sequence[URL], options: CheckOptions) -> list[Outcome]:
+    """GET each URL (retried as links are) and keep its body: for the JSON APIs."""
+
+    async def fetch_all() -> list[Outcome]:
+        async with _open_session(options) as session:
+            send = functools.partial(_Fetcher(session, options).send, keep_body=True)
+            done = await asyncio.gather(
+                *(with_retries(send, "GET", url, frozenset(), options) for url in urls)
+            )
+        return [outcome for outcome, _attempts in done]
+
+    return run_async(fetch_all()) if urls else []
+
+
 def link_result(link: ExternalLink, page: PageOutcome) -> LinkResult:
     """One link's result from its page's outcome, judging the link's own fragment."""
-    status, detail = page.status, page.detail
-    fragment = wanted_fragment(link.url)
-    if fragment is not None and status in ("ok", "redirected"):
-        if page.unchecked is not None:
-            note = f"fragment #{fragment} not checked: {page.unchecked}"
-            detail = f"{detail}; {note}" if detail else note
-        elif fragment not in page.found:
-            status, detail = "broken", f"fragment #{fragment} not found"
-    return LinkResult(
-        url=link.url,
-        status=status,
-        code=page.code,
-        final_url=page.final_url,
-        detail=detail,
-        sources=link.sources,
-    )
+    return LinkResult(url=link.url, state=_judge_fragment(link.url, page), sources=link.sources)
+
+
+def _judge_fragment(url: str, page: PageOutcome) -> LinkStatus:
+    state = page.state
+    fragment = wanted_fragment(url)
+    if fragment is None or state.kind not in ("ok", "redirected"):
+        return state
+
+    def noted(note: str) -> LinkStatus:
+        return with_detail(state, f"{state.detail}; {note}" if state.detail else note)
+
+    lines = blob_line_range(url, fragment)
+    if lines is not None and fragment not in page.found:
+        last = lines[1]
+        if page.lines is None:
+            return noted(f"line #{fragment} not checked: the page does not tell the line count")
+        if last > page.lines:
+            detail = f"line {last} is past the end of the file ({page.lines} lines)"
+            return Broken(state.code, state.final_url, detail)
+        return state
+    if page.unchecked is not None:
+        return noted(f"fragment #{fragment} not checked: {page.unchecked}")
+    if fragment not in page.found:
+        return Broken(state.code, state.final_url, f"fragment #{fragment} not found")
+    return state
 
 
 def _target(link: ExternalLink, excludes: Sequence[re.Pattern[str]]) -> URL | LinkResult:
     """The URL to fetch for `link` (fragment dropped), or the result it gets unfetched."""
 
-    def unfetched(status: Status, detail: str) -> LinkResult:
-        return LinkResult(link.url, status, detail=detail, sources=link.sources)
+    def unfetched(state: LinkStatus) -> LinkResult:
+        return LinkResult(link.url, state, sources=link.sources)
 
     for pattern in excludes:
         if pattern.search(link.url):
-            return unfetched("excluded", f"matches exclude pattern {pattern.pattern!r}")
+            return unfetched(Excluded(f"matches exclude pattern {pattern.pattern!r}"))
     try:
         url = URL(link.url)
     except (ValueError, TypeError) as exc:
-        return unfetched("error", f"invalid URL: {exc}")
+        return unfetched(Error(detail=f"invalid URL: {exc}"))
     if url.scheme not in ("http", "https"):
-        return unfetched("error", f"unsupported scheme {url.scheme or '(none)'}:")
+        return unfetched(Error(detail=f"unsupported scheme {url.scheme or '(none)'}:"))
     if not url.host:
-        return unfetched("error", "invalid URL: no host")
+        return unfetched(Error(detail="invalid URL: no host"))
     return url.with_fragment(None)
 
 
@@ -152,7 +272,9 @@ class _Fetcher:
             self._headers[host] = MappingProxyType(dict(policy.headers))
         return semaphore, self._headers[host]
 
-    async def send(self, method: str, url: URL, fragments: frozenset[str]) -> Outcome:
+    async def send(
+        self, method: str, url: URL, fragments: frozenset[str], *, keep_body: bool = False
+    ) -> Outcome:
         host_limit, headers = self._limits((url.host or "").lower())
         options = self._options
         request = Request(
@@ -163,6 +285,7 @@ class _Fetcher:
             allow_private=options.allow_private,
             fragments=fragments,
             max_body_bytes=options.max_body_bytes,
+            keep_body=keep_body,
         )
         # Host slot first, so a URL waiting for its host holds no global slot meanwhile.
         async with host_limit, self._global:

@@ -14,16 +14,22 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal
 
 import aiohttp
 from yarl import URL
 
 from clawdemy_site.links.fragments import AnchorScanner, BodyDecoder, UnsupportedEncodingError
-from clawdemy_site.links.model import Status
 from clawdemy_site.links.netguard import BlockedAddressError, host_block_reason
+from clawdemy_site.links.walls import Wall, WallSniffer, wall_from_headers
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 _CHUNK = 64 * 1024
+#: A body this short is read to its end, so the connection can serve the next request.
+_DRAIN_LIMIT = 64 * 1024
+#: Codes whose HTML body may be a bot wall's page rather than the page asked for.
+_WALL_CODES = frozenset({200, 202, 401, 403, 429, 503})
+FailureStatus = Literal["timeout", "unreachable", "blocked", "error"]
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,8 @@ class Request:
     #: Element ids to look for in the body (GET only); empty means the body is not read.
     fragments: frozenset[str] = frozenset()
     max_body_bytes: int = 2 * 1024 * 1024
+    #: Keep the body (up to `max_body_bytes`) in the reply: for APIs that answer in JSON.
+    keep_body: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,13 +60,19 @@ class Reply:
     found: frozenset[str] = frozenset()
     #: Why the wanted fragments could not be looked for, if they could not.
     unchecked: str | None = None
+    #: The bot wall that answered instead of the page, if the reply shows one.
+    wall: Wall | None = None
+    #: Lines of a source file shown by a code host's blob page, when the reply tells.
+    lines: int | None = None
+    #: The body, when the request asked to keep it.
+    body: bytes | None = None
 
 
 @dataclass(frozen=True)
 class Failure:
     """No usable HTTP reply."""
 
-    status: Status
+    status: FailureStatus
     detail: str
     retryable: bool
 
@@ -104,46 +118,95 @@ async def _exchange(session: aiohttp.ClientSession, request: Request) -> Reply:
     async with session.request(
         request.method, request.url, headers=request.headers or None, allow_redirects=False
     ) as response:
+        code = response.status
+        headers = response.headers
+        wall = wall_from_headers(code, headers)
         found: frozenset[str] = frozenset()
         unchecked: str | None = None
-        if request.fragments and request.method == "GET" and 200 <= response.status < 300:
-            found, unchecked = await _scan(response, request.fragments, request.max_body_bytes)
-        # The body is never read to the end otherwise: drop the connection, not drain it.
+        html = "Content-Type" not in headers or response.content_type in HTML_TYPES
+        wanted = request.fragments if 200 <= code < 300 else frozenset()
+        lines: int | None = None
+        body: bytes | None = None
+        if request.keep_body:
+            body = await _read_body(response, request.max_body_bytes)
+        elif request.method == "GET" and wall is None and html and (wanted or code in _WALL_CODES):
+            scan = await _scan(response, wanted, request.max_body_bytes, code)
+            found, unchecked, wall, lines = scan.found, scan.unchecked, scan.wall, scan.lines
+        elif wanted and request.method == "GET":
+            unchecked = f"not an HTML page ({response.content_type})"
         if not response.content.at_eof():
-            response.close()
+            length = response.content_length
+            if length is not None and length <= _DRAIN_LIMIT:
+                await response.content.read()  # keep the connection for the next request
+            else:
+                response.close()  # drop the connection rather than drain a large body
         return Reply(
-            code=response.status,
-            location=response.headers.get("Location"),
-            retry_after=parse_retry_after(response.headers.get("Retry-After")),
+            code=code,
+            location=headers.get("Location"),
+            retry_after=parse_retry_after(headers.get("Retry-After")),
             found=found,
             unchecked=unchecked,
+            wall=wall,
+            lines=lines,
+            body=body,
         )
 
 
+async def _read_body(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The decoded body, at most `limit` bytes of it; None when it cannot be decoded."""
+    try:
+        decoder = BodyDecoder(response.headers.get("Content-Encoding", ""), limit)
+        raw = await response.content.read(limit)
+        return decoder.feed(raw)
+    except (UnsupportedEncodingError, zlib.error):
+        return None
+
+
+@dataclass(frozen=True)
+class _Scan:
+    found: frozenset[str] = frozenset()
+    unchecked: str | None = None
+    wall: Wall | None = None
+    lines: int | None = None
+
+
 async def _scan(
-    response: aiohttp.ClientResponse, wanted: frozenset[str], limit: int
-) -> tuple[frozenset[str], str | None]:
-    if "Content-Type" in response.headers and response.content_type not in HTML_TYPES:
-        return frozenset(), f"not an HTML page ({response.content_type})"
+    response: aiohttp.ClientResponse, wanted: frozenset[str], limit: int, code: int
+) -> _Scan:
+    """Read the body as far as it takes to find `wanted` ids and to tell a bot wall's page
+    (its first bytes), never past `limit` bytes."""
     coding = response.headers.get("Content-Encoding", "")
     try:
         decoder = BodyDecoder(coding, limit)
     except UnsupportedEncodingError:
-        return frozenset(), f"body is {coding}-encoded"
+        return _Scan(unchecked=f"body is {coding}-encoded" if wanted else None)
     scanner = AnchorScanner(wanted, response.charset)
+    sniffer = WallSniffer(code, response.headers)
     raw_read = 0
+
+    def scan(unchecked: str | None = None) -> _Scan:
+        return _Scan(frozenset(scanner.found), unchecked, sniffer.wall, scanner.lines)
+
     try:
         async for chunk in response.content.iter_chunked(_CHUNK):
             raw_read += len(chunk)
-            scanner.feed(decoder.feed(chunk))
-            if scanner.done:
-                return frozenset(scanner.found), None
+            text = decoder.feed(chunk)
+            sniffer.feed(text)
+            if sniffer.wall is not None:
+                return scan()
+            if wanted:
+                scanner.feed(text)
+                if scanner.done:
+                    return scan()
+            elif sniffer.done:
+                return scan()
             if decoder.exhausted or raw_read >= limit:
-                return frozenset(scanner.found), f"only the first {limit} bytes were read"
+                return scan(f"only the first {limit} bytes were read" if wanted else None)
     except zlib.error:
-        return frozenset(scanner.found), f"body is not valid {coding}"
-    scanner.close()
-    return frozenset(scanner.found), None
+        return scan(f"body is not valid {coding}" if wanted else None)
+    if wanted:
+        scanner.close()
+    return scan()
 
 
 def _connect_failure(exc: aiohttp.ClientConnectorError, host: str) -> Failure:

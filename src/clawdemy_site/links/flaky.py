@@ -12,12 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-from clawdemy_site.links.model import EXCUSABLE, LinkResult, Status
+from clawdemy_site.links.model import EXCUSABLE, FAILING, LinkResult, Status
+from clawdemy_site.links.status import with_detail
 
 #: Statuses that show the URL worked.
 SUCCESS: frozenset[Status] = frozenset({"ok", "redirected"})
 #: Statuses that say nothing about the URL itself (it was not fetched).
-NEUTRAL: frozenset[Status] = frozenset({"blocked", "excluded"})
+NEUTRAL: frozenset[Status] = frozenset({"blocked", "excluded", "skipped", "unverifiable"})
 
 
 @dataclass(frozen=True)
@@ -88,12 +89,14 @@ def judge(
     lasting = runs >= policy.min_failed_runs and now - first_failure >= policy.min_span_seconds
     if definite or lasting:
         note = f"failing since {iso_time(first_failure)} across {runs} runs"
-        return replace(result, flaky=False, detail=_join(note, result.detail))
+        return replace(
+            result, flaky=False, state=with_detail(result.state, _join(note, result.detail))
+        )
     note = (
         f"flaky: failed in {runs} {'run' if runs == 1 else 'runs'}"
         f" since the last success at {iso_time(last_success.checked_at)}"
     )
-    return replace(result, flaky=True, detail=_join(note, result.detail))
+    return replace(result, flaky=True, state=with_detail(result.state, _join(note, result.detail)))
 
 
 def iso_time(timestamp: float) -> str:
@@ -103,3 +106,16 @@ def iso_time(timestamp: float) -> str:
 
 def _join(note: str, detail: str) -> str:
     return f"{note}; {detail}" if detail else note
+
+
+def failing_since(history: Iterable[HistoryEntry]) -> float | None:
+    """When the URL's current run of failures began, or None when its latest check that says
+    anything (neither blocked, excluded nor skipped) was not a failure, or it has none."""
+    since: float | None = None
+    for entry in sorted(history, key=lambda e: e.checked_at, reverse=True):
+        if entry.status in ("blocked", "excluded", "skipped"):
+            continue
+        if entry.status not in FAILING:
+            break
+        since = entry.checked_at
+    return since

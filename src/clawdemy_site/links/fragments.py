@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import zlib
 from html.parser import HTMLParser
 from urllib.parse import unquote
@@ -73,10 +74,44 @@ class BodyDecoder:
         return out
 
 
+#: GitHub renders Markdown ids with this prefix and scrolls to them from the bare fragment.
+USER_CONTENT = "user-content-"
+_LINE_ID = re.compile(r"LC?([0-9]+)")
+#: "42 lines (30 loc)" in a blob page's header, or the same count in the JSON GitHub embeds.
+_LINE_COUNT_TEXT = re.compile(r'\b([0-9]+) lines? \(|"truncatedLoc":\s*"?([0-9]+)')
+_LINE_FRAGMENT = re.compile(r"L([0-9]+)(?:-L([0-9]+))?")
+_BLOB_PATH = re.compile(r"^/[^/]+/[^/]+(?:/-)?/blob/")
+CODE_HOSTS = frozenset({"github.com", "www.github.com", "gitlab.com", "www.gitlab.com"})
+
+
+def blob_line_range(url: str, fragment: str) -> tuple[int, int] | None:
+    """(first, last) line of `#L10` or `#L10-L20` on a code host's blob page, else None.
+
+    A blob page is any URL on github.com or gitlab.com whose path has `/blob/`, or any host's
+    URL shaped like one (`/owner/repo/blob/...`, GitLab's `/group/repo/-/blob/...`), which
+    covers self-hosted GitLab and GitHub Enterprise.
+    """
+    match = _LINE_FRAGMENT.fullmatch(fragment)
+    if match is None:
+        return None
+    _, _, rest = url.partition("//")
+    host, _, path = rest.partition("/")
+    host = host.rpartition("@")[2].split(":")[0].lower()
+    path = "/" + path.partition("#")[0]
+    if not (_BLOB_PATH.match(path) or (host in CODE_HOSTS and "/blob/" in path)):
+        return None
+    first = int(match.group(1))
+    last = int(match.group(2) or first)
+    return first, max(first, last)
+
+
 class AnchorScanner:
     """Feed HTML text in pieces; collects which wanted fragments name an element.
 
-    A fragment is found by an element with that `id`, or an `<a>` with that `name`.
+    A fragment is found by an element with that `id` (or that id behind GitHub's
+    `user-content-` prefix), or an `<a>` with that `name`. It also counts a source file's
+    lines where a code host's blob page shows them: ids `L<n>`/`LC<n>`, "N lines (", or the
+    `truncatedLoc` of the JSON GitHub embeds in the page.
     """
 
     def __init__(self, wanted: frozenset[str], charset: str | None) -> None:
@@ -88,6 +123,8 @@ class AnchorScanner:
             factory = codecs.getincrementaldecoder("utf-8")
         self._text = factory(errors="replace")
         self._parser = _IdParser(self)
+        #: Lines of the file a blob page shows, if it told.
+        self.lines: int | None = None
 
     @property
     def done(self) -> bool:
@@ -107,8 +144,18 @@ class _IdParser(HTMLParser):
         self._scanner = scanner
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        scanner = self._scanner
         for name, value in attrs:
-            if value is None or value not in self._scanner.wanted:
+            if value is None or not (name == "id" or (name == "name" and tag == "a")):
                 continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self._scanner.found.add(value)
+            if value in scanner.wanted:
+                scanner.found.add(value)
+            elif value.startswith(USER_CONTENT) and value[len(USER_CONTENT) :] in scanner.wanted:
+                scanner.found.add(value[len(USER_CONTENT) :])
+            elif name == "id" and (line := _LINE_ID.fullmatch(value)):
+                scanner.lines = max(scanner.lines or 0, int(line.group(1)))
+
+    def handle_data(self, data: str) -> None:
+        if (count := _LINE_COUNT_TEXT.search(data)) is not None:
+            scanner = self._scanner
+            scanner.lines = max(scanner.lines or 0, int(count.group(1) or count.group(2)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from clawdemy_site.links.model import LinkResult, SourceRef
+from clawdemy_site.links.status import Broken, Ok
 
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 
@@ -137,8 +138,7 @@ def judge_internal(
     return [
         LinkResult(
             url=written,
-            status="ok" if status == "ok" else "broken",
-            detail=detail,
+            state=Ok(detail=detail) if status == "ok" else Broken(detail=detail),
             sources=tuple(sorted(refs)),
         )
         for (written, status, detail), refs in sorted(found.items())

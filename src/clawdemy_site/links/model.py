@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
-Status = Literal[
-    "ok",
-    "redirected",
-    "broken",
-    "timeout",
-    "rate_limited",
-    "unreachable",
-    "blocked",
-    "excluded",
-    "error",
-]
+from clawdemy_site.links.status import Kind, LinkStatus
+
+Status = Kind
 
 #: Statuses that fail a run unless the link history excuses them as flaky.
 EXCUSABLE: frozenset[Status] = frozenset({"timeout", "unreachable", "rate_limited"})
 #: Statuses that always fail a run.
 FATAL: frozenset[Status] = frozenset({"broken", "error"})
+#: Statuses that mean the URL failed (what `--fail-on`, `new` and `failing_since` are about).
+FAILING: frozenset[Status] = FATAL | EXCUSABLE | {"unverifiable"}
 
 
 @dataclass(frozen=True, order=True)
@@ -37,27 +30,58 @@ class ExternalLink:
 
     url: str
     sources: tuple[SourceRef, ...]
+    #: The `archived:` copy a reference entry gives for this URL, if any.
+    archived: str | None = None
 
 
 @dataclass(frozen=True)
 class LinkResult:
-    """The outcome of checking one URL."""
+    """The outcome of checking one URL: its tagged status, where it is cited, and the
+    judgements later stages add (flaky, cached, new, excused)."""
 
     url: str
-    status: Status
-    code: int | None = None
-    final_url: str | None = None
-    detail: str = ""
+    state: LinkStatus
     sources: tuple[SourceRef, ...] = ()
     #: True when the history excuses this failure (reported as a warning, does not fail the run).
     flaky: bool = False
     #: True when the result came from the cache rather than a request made in this run.
     cached: bool = False
+    #: For a failure: whether it is new since the previous run (None: no history, or no failure).
+    new: bool | None = None
+    #: For a failure the history already knew: when the URL first failed, as Unix time.
+    failing_since: float | None = None
+    #: A Wayback Machine snapshot suggested for a dead link (`--suggest-archive`).
+    archive: str | None = None
+    #: Why a failure does not fail the run (an archived copy answers; a known failure under
+    #: `--fail-on new`); empty when nothing excuses it.
+    excused: str = ""
+    #: True when `unverifiable` fails the run (`--strict` or `links.unverifiable: fail`).
+    strict: bool = False
+
+    @property
+    def status(self) -> Status:
+        return self.state.kind
+
+    @property
+    def code(self) -> int | None:
+        return self.state.code
+
+    @property
+    def final_url(self) -> str | None:
+        return self.state.final_url
+
+    @property
+    def detail(self) -> str:
+        return self.state.detail
 
     @property
     def fails_run(self) -> bool:
+        if self.excused:
+            return False
         if self.status in FATAL:
             return True
+        if self.status == "unverifiable":
+            return self.strict
         return self.status in EXCUSABLE and not self.flaky
 
 
@@ -91,3 +115,5 @@ class CheckOptions:
     #: Most bytes of a body read (to look for a fragment's id).
     max_body_bytes: int = 2 * 1024 * 1024
     max_redirects: int = 10
+    #: Base URL of the DOI handle API (`links.doi_api`): doi.org links are checked there.
+    doi_api: str = "https://doi.org/api/handles/"

@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from clawdemy_site import github
 from clawdemy_site.errors import Severity
+from clawdemy_site.links.flaky import iso_time
 from clawdemy_site.links.model import LinkResult, SourceRef
 from clawdemy_site.links.summary import (
     STATUS_ORDER,
     Summary,
     code_text,
     explanation,
+    notes,
     plural,
     severity,
     status_label,
@@ -45,29 +47,48 @@ _GITHUB_TITLES = {
     "rate_limited": "link rate limited",
     "unreachable": "unreachable link",
     "blocked": "blocked link",
+    "unverifiable": "link behind a bot wall",
     "error": "link check error",
 }
 
 
 def format_json(results: Sequence[LinkResult], summary: Summary) -> str:
-    """``{"results": [...], "summary": {...}}``, results sorted by URL, two-space indent."""
+    """``{"results": [...], "summary": {...}}``, results sorted by URL, two-space indent.
+
+    Beside the contract's keys, a result may carry ``new`` and ``failing_since`` (a failure,
+    judged against the history), ``archive`` (a suggested snapshot) and ``excused`` (why a
+    failure does not fail the run).
+    """
     payload = {
-        "results": [
-            {
-                "url": r.url,
-                "status": r.status,
-                "code": r.code,
-                "final_url": r.final_url,
-                "detail": r.detail,
-                "sources": [{"path": s.path, "line": s.line} for s in sorted(r.sources)],
-                "flaky": r.flaky,
-                "cached": r.cached,
-            }
-            for r in _by_url(results)
-        ],
+        "results": [json_result(r) for r in _by_url(results)],
         "summary": summary.as_dict(),
     }
     return json.dumps(payload, indent=2, ensure_ascii=False)
+
+
+def json_result(r: LinkResult) -> dict[str, object]:
+    """One result as ``format_json`` gives it."""
+    item: dict[str, object] = {
+        "url": r.url,
+        "status": r.status,
+        "code": r.code,
+        "final_url": r.final_url,
+        "detail": r.detail,
+        "sources": [{"path": s.path, "line": s.line} for s in sorted(r.sources)],
+        "flaky": r.flaky,
+        "cached": r.cached,
+    }
+    if r.new is not None:
+        item["new"] = r.new
+    if r.failing_since is not None:
+        item["failing_since"] = iso_time(r.failing_since)
+    if r.archive is not None:
+        item["archive"] = r.archive
+    if r.excused:
+        item["excused"] = r.excused
+    if r.strict:
+        item["strict"] = True
+    return item
 
 
 def format_text(results: Sequence[LinkResult], summary: Summary, *, color: bool) -> str:
@@ -174,7 +195,8 @@ def _headline(result: LinkResult) -> str:
         text += f" ({code_text(result.code)})"
     if result.final_url and result.final_url != result.url:
         text += f" -> {result.final_url}"
-    return f"{text} - {result.detail}" if result.detail else text
+    said = "; ".join(([result.detail] if result.detail else []) + notes(result))
+    return f"{text} - {said}" if said else text
 
 
 def _command(level: Severity, place: SourceRef, title: str, message: str) -> str:

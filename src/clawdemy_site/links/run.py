@@ -20,9 +20,17 @@ from clawdemy_site.content.models import Site
 from clawdemy_site.engine import EngineResult
 from clawdemy_site.errors import ContentError
 from clawdemy_site.links.extract import external_links
-from clawdemy_site.links.flaky import FlakyPolicy
+from clawdemy_site.links.flaky import FlakyPolicy, HistoryEntry, failing_since
 from clawdemy_site.links.internal import LinkOrigin, PageScan, judge_internal
-from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult, SourceRef
+from clawdemy_site.links.model import (
+    FAILING,
+    CheckOptions,
+    ExternalLink,
+    HostPolicy,
+    LinkResult,
+    SourceRef,
+)
+from clawdemy_site.links.status import Broken
 from clawdemy_site.plan import lesson_page_id, print_page_id
 
 Say = Callable[[str], None]
@@ -42,6 +50,16 @@ class LinkRunOptions:
     drafts: bool = False
     #: --timeout, which wins over `links.timeout` in site.yml; None when not given.
     timeout: float | None = None
+    #: --strict: `unverifiable` fails the run and an archived copy excuses nothing.
+    strict: bool = False
+    #: --fail-on new: only failures new since the previous run fail it.
+    fail_on_new: bool = False
+    #: --suggest-archive: look up a Wayback snapshot for each dead link.
+    suggest_archive: bool = False
+    #: --changed-since REF: fetch only links on lines changed since this git ref.
+    changed_since: str | None = None
+    #: --shard K/N: check only the external URLs whose host falls in shard K of N.
+    shard: tuple[int, int] | None = None
 
 
 def _check_options(site: Site, options: CheckOptions, *, timeout: float | None) -> CheckOptions:
@@ -56,6 +74,7 @@ def _check_options(site: Site, options: CheckOptions, *, timeout: float | None) 
         exclude=options.exclude + config.exclude,
         accept=options.accept | frozenset(config.accept),
         hosts=options.hosts + hosts,
+        doi_api=config.doi_api or options.doi_api,
     )
 
 
@@ -148,6 +167,7 @@ def external_results(
     from clawdemy_site.links.cache import DEFAULT_MAX_AGE, CacheError, LinkHistory, new_run_id
 
     check = _check_options(site, options.check, timeout=options.timeout)
+    chosen, skipped = _select(links, options, say)
     max_age = site.config.links.max_age or DEFAULT_MAX_AGE
     now = time.time()
     history = None
@@ -160,24 +180,97 @@ def external_results(
         cached: dict[str, LinkResult] = {}
         if history is not None:
             try:
-                cached = history.fresh(links, now=now, max_age=max_age)
+                cached = history.fresh(chosen, now=now, max_age=max_age)
             except CacheError as exc:
                 say(f"warning: {exc}")
-        to_check = [link for link in links if link.url not in cached]
+        to_check = [link for link in chosen if link.url not in cached]
         if cached:
             say(f"{len(cached)} links reused from the cache; checking {len(to_check)}")
         checked = _fetch(to_check, check, progress) if to_check else []
         if history is not None:
             try:
                 checked = history.apply_flaky_policy(checked, now=now, policy=flaky_policy(site))
+                checked = _novelty(checked, history.checks(_failing(checked), now=now), now)
                 history.record(checked, run_id=new_run_id(), now=now)
                 history.prune(now=now)
             except CacheError as exc:
                 say(f"warning: {exc}")
-        return [*cached.values(), *checked]
+        results = _verdicts([*cached.values(), *checked], site, options, check, chosen)
+        return [*results, *skipped]
     finally:
         if history is not None:
             history.close()
+
+
+def _select(
+    links: tuple[ExternalLink, ...], options: LinkRunOptions, say: Say
+) -> tuple[list[ExternalLink], list[LinkResult]]:
+    """The links this run fetches (`--shard`, `--changed-since`), and `skipped` results."""
+    from clawdemy_site.links.select import NotARepository, changed_lines, in_shard, split_changed
+
+    chosen = list(links) if options.shard is None else in_shard(links, options.shard)
+    if options.changed_since is None:
+        return chosen, []
+    try:
+        changed = changed_lines(options.changed_since, options.content_dir)
+    except NotARepository as exc:
+        say(
+            f"warning: --changed-since: {options.content_dir} is not in a git repository"
+            f" ({exc}): checking every link"
+        )
+        return chosen, []
+    return split_changed(chosen, changed, options.changed_since)
+
+
+def _failing(results: list[LinkResult]) -> list[str]:
+    return [r.url for r in results if r.status in FAILING]
+
+
+def _novelty(
+    results: list[LinkResult], history: dict[str, list[HistoryEntry]], now: float
+) -> list[LinkResult]:
+    """Each failure marked new (or not) since the previous run, with when it began."""
+    judged = []
+    for result in results:
+        if result.status not in FAILING:
+            judged.append(result)
+            continue
+        since = failing_since(history.get(result.url, ()))
+        judged.append(replace(result, new=since is None, failing_since=since or now))
+    return judged
+
+
+def _verdicts(
+    results: list[LinkResult],
+    site: Site,
+    options: LinkRunOptions,
+    check: CheckOptions,
+    links: list[ExternalLink],
+) -> list[LinkResult]:
+    """Apply what decides whether a failure fails the run: `--strict` and
+    `links.unverifiable` for bot walls, `archived:` copies, `--fail-on new`; then attach
+    Wayback suggestions (`--suggest-archive`)."""
+    from clawdemy_site.links.archive import DEFAULT_API, apply_fallbacks, suggest
+    from clawdemy_site.links.check import fetch_bodies
+
+    walls_fail = options.strict or site.config.links.unverifiable_fails
+    if walls_fail:
+        results = [replace(r, strict=True) if r.status == "unverifiable" else r for r in results]
+    archived = {link.url: link.archived for link in links if link.archived is not None}
+    results = apply_fallbacks(
+        results, archived, lambda copies: _fetch(list(copies), check, None), strict=options.strict
+    )
+    if options.fail_on_new:
+        results = [
+            replace(r, excused="a known failure (--fail-on new)")
+            if r.fails_run and r.new is False and r.failing_since is not None
+            else r
+            for r in results
+        ]
+    if options.suggest_archive:
+        api = site.config.links.archive_api or DEFAULT_API
+        results = suggest(results, api, lambda urls: fetch_bodies(urls, check))
+    return results
 
 
 def _fetch(
@@ -201,8 +294,7 @@ def unpublishable_links(checked: EngineResult) -> list[LinkResult]:
     return [
         LinkResult(
             url=broken.written,
-            status="broken",
-            detail=broken.diagnostic.message,
+            state=Broken(detail=broken.diagnostic.message),
             sources=(SourceRef(broken.diagnostic.path, broken.diagnostic.line),),
         )
         for record in checked.bodies.values()

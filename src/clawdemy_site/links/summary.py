@@ -12,6 +12,7 @@ from http import HTTPStatus
 from typing import get_args
 
 from clawdemy_site.errors import Severity
+from clawdemy_site.links.flaky import iso_time
 from clawdemy_site.links.model import LinkResult, Status
 
 #: Every status, in the order reports list them (the order `Status` declares them).
@@ -63,12 +64,16 @@ def summarize(results: Iterable[LinkResult]) -> Summary:
     )
 
 
+_WORTH_A_LOOK: frozenset[Status] = frozenset({"redirected", "blocked", "unverifiable"})
+
+
 def severity(result: LinkResult) -> Severity | None:
     """``error`` when the result fails the run; ``warning`` when it is worth a look
-    (flaky, redirected, blocked); ``None`` when it is only counted (ok, excluded)."""
+    (flaky, excused, redirected, blocked, unverifiable); ``None`` when it is only counted
+    (ok, excluded, skipped)."""
     if result.fails_run:
         return "error"
-    if result.flaky or result.status in ("redirected", "blocked"):
+    if result.flaky or result.excused or result.status in _WORTH_A_LOOK:
         return "warning"
     return None
 
@@ -112,13 +117,28 @@ def status_label(result: LinkResult) -> str:
 
 
 def explanation(result: LinkResult) -> str:
-    """Where a redirect leads and the checker's detail: ``-> https://b/; moved``."""
+    """Where a redirect leads, the checker's detail and the run's notes:
+    ``-> https://b/; moved; new failure``."""
     parts = []
     if result.final_url and result.final_url != result.url:
         parts.append(f"-> {result.final_url}")
     if result.detail:
         parts.append(result.detail)
-    return "; ".join(parts)
+    return "; ".join([*parts, *notes(result)])
+
+
+def notes(result: LinkResult) -> list[str]:
+    """What the run adds to a result: new or known failure, an archive, why it is excused."""
+    found = []
+    if result.new is True:
+        found.append("new failure")
+    elif result.new is False and result.failing_since is not None:
+        found.append(f"failing since {iso_time(result.failing_since)}")
+    if result.archive is not None:
+        found.append(f"archived copy: {result.archive}")
+    if result.excused:
+        found.append(f"excused: {result.excused}")
+    return found
 
 
 def code_text(code: int) -> str:
