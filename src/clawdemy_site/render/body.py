@@ -52,6 +52,15 @@ class BodyExercise:
 
 
 @dataclass(frozen=True)
+class BodyHeading:
+    """A heading of a body (level 2 to 4), for an on-page contents list."""
+
+    level: int
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     external_links: tuple[BodyLink, ...]
@@ -64,3 +73,4 @@ class RenderedBody:
     #: The ids of the body's elements (headings, footnotes), for `#fragment` checks.
     ids: frozenset[str] = frozenset()
     exercises: tuple[BodyExercise, ...] = ()
+    headings: tuple[BodyHeading, ...] = ()

@@ -7,6 +7,7 @@ with the line they are written on, for the link checker.
 
 from __future__ import annotations
 
+import html
 import posixpath
 import re
 import xml.etree.ElementTree as etree
@@ -24,6 +25,7 @@ from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.body import (
     BodyExercise,
+    BodyHeading,
     BodyLink,
     BrokenBodyLink,
     InternalBodyLink,
@@ -344,4 +346,18 @@ def render_body(
             BodyExercise(found.number, found.id, found.title, found.line)
             for found in exercises_in(body, body_line=body_line)
         ),
+        _headings(getattr(md, "toc_tokens", [])),
     )
+
+
+def _headings(tokens: list[dict[str, object]]) -> tuple[BodyHeading, ...]:
+    """The TOC extension's nested tokens, flattened in document order."""
+    found: list[BodyHeading] = []
+    for token in tokens:
+        level, ident, name = token.get("level"), token.get("id"), token.get("name")
+        if isinstance(level, int) and isinstance(ident, str) and isinstance(name, str):
+            found.append(BodyHeading(level, ident, html.unescape(name)))
+        children = token.get("children")
+        if isinstance(children, list):
+            found += _headings(children)
+    return tuple(found)

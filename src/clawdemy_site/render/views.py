@@ -24,7 +24,7 @@ from clawdemy_site.content.models import (
     SourceCurriculum,
 )
 from clawdemy_site.plan import LessonPlace, PlannedPage, SitePlan
-from clawdemy_site.render.body import BodyExercise, RenderedBody
+from clawdemy_site.render.body import BodyExercise, BodyHeading, RenderedBody
 
 
 @dataclass(frozen=True)
@@ -140,6 +140,8 @@ class LessonView:
     next: LessonEntry | None
     #: The lessons to read first.
     prerequisites: tuple[LessonLinkView, ...] = ()
+    #: The body's headings, for an on-page contents list.
+    contents: tuple[BodyHeading, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -420,7 +422,8 @@ def _lesson(inputs: SiteInputs, source: str) -> LessonView:
     previous, following = _neighbours(inputs, source)
     body = inputs.body_html(source)
     before = _linked_lessons(inputs, inputs.prerequisites(source), slug)
-    return LessonView(facts.title, track, facts, body, previous, following, before)
+    contents = inputs.body(source).headings  # part of `body:<file>`, already read
+    return LessonView(facts.title, track, facts, body, previous, following, before, contents)
 
 
 def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
