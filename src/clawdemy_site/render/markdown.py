@@ -32,6 +32,7 @@ from clawdemy_site.render.body import (
     RenderedBody,
 )
 from clawdemy_site.render.callouts import CalloutExtension, exercises_in
+from clawdemy_site.render.decorate import decorate_body
 from clawdemy_site.render.math import MathExtension
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
@@ -41,7 +42,18 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: Ids the page templates use; a body heading never takes one of them.
 TEMPLATE_IDS = frozenset(
-    {"content", "objectives-heading", "source-heading", "further-heading", "leads-heading"}
+    {
+        "content",
+        "objectives-heading",
+        "source-heading",
+        "further-heading",
+        "leads-heading",
+        "prerequisites-heading",
+        "keypoints-heading",
+        "track-end-heading",
+        "toc-heading",
+        "tracks-heading",
+    }
 )
 
 
@@ -333,7 +345,7 @@ def render_body(
     for problem in math_problems:
         tex = problem.split("`")[1] if "`" in problem else "$"
         ctx.report(tex, problem)
-    safe = sanitize_body(html)
+    safe = decorate_body(sanitize_body(html))
     return RenderedBody(
         safe,
         tuple(ctx.links),

@@ -121,12 +121,16 @@ class CreditsView:
 @dataclass(frozen=True)
 class NotFoundView:
     title: str
+    #: Every track, for a way back in.
+    tracks: tuple[TrackFacts, ...] = ()
 
 
 @dataclass(frozen=True)
 class TrackView:
     title: str
     track: TrackNav
+    #: Each lesson's own facts (objectives too), for a syllabus.
+    syllabus: tuple[LessonFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,9 @@ class LessonView:
     prerequisites: tuple[LessonLinkView, ...] = ()
     #: The body's headings, for an on-page contents list.
     contents: tuple[BodyHeading, ...] = ()
+    #: The curricula the lesson follows and its further study (for JSON-LD).
+    sources: tuple[SourceView, ...] = ()
+    further: tuple[FurtherStudy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -423,7 +430,20 @@ def _lesson(inputs: SiteInputs, source: str) -> LessonView:
     body = inputs.body_html(source)
     before = _linked_lessons(inputs, inputs.prerequisites(source), slug)
     contents = inputs.body(source).headings  # part of `body:<file>`, already read
-    return LessonView(facts.title, track, facts, body, previous, following, before, contents)
+    entries = inputs.references(source)
+    further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+    return LessonView(
+        facts.title,
+        track,
+        facts,
+        body,
+        previous,
+        following,
+        before,
+        contents,
+        _sources(inputs, entries),
+        further,
+    )
 
 
 def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
@@ -496,10 +516,14 @@ def page_view(inputs: SiteInputs, page: PlannedPage) -> PageView:
     if page.kind == "credits":
         return _credits(inputs)
     if page.kind == "not_found":
-        return NotFoundView("Page not found")
+        tracks = tuple(inputs.track(slug) for slug in inputs.track_slugs())
+        return NotFoundView("Page not found", tracks)
     assert page.subject is not None
     if page.kind == "track":
-        return TrackView(inputs.track(page.subject).title, _track_nav(inputs, page.subject))
+        syllabus = tuple(inputs.facts(source) for source in inputs.track_lessons(page.subject))
+        return TrackView(
+            inputs.track(page.subject).title, _track_nav(inputs, page.subject), syllabus
+        )
     if page.kind == "lesson":
         return _lesson(inputs, page.subject)
     if page.kind == "exercises":
