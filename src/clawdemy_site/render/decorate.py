@@ -3,6 +3,8 @@
 - Every table, code block and display equation sits in a scroller: a focusable region with
   its own name ("Table 2", "Code 1", "Equation 3"), so a box wider than a phone can be reached
   and scrolled by keyboard and is announced for what it holds.
+- A header cell holding only math also carries its text; an empty header cell becomes a
+  plain cell.
 - Every heading with an id gets a link to itself beside it (outside the heading, so the
   heading's name stays its own text).
 
@@ -17,22 +19,27 @@ import re
 _WIDE = re.compile(
     r"(?P<table><table\b.*?</table>)"
     r"|(?P<code><div class=\"codehilite\">.*?</div>)"
-    r"|(?P<math><math\b[^>]*\bdisplay=\"block\"[^>]*>.*?</math>)",
+    r"|(?P<math><math\b[^>]*\bdisplay=\"block\"[^>]*>.*?</math>)"
+    r"|(?P<inline><math\b[^>]*\bdisplay=\"inline\"[^>]*>.*?</math>)",
     re.DOTALL,
 )
-_LABELS = {"table": "Table", "code": "Code", "math": "Equation"}
+_LABELS = {"table": "Table", "code": "Code", "math": "Equation", "inline": "Formula"}
+#: Inline math longer than this (in characters of its text) may be wider than a phone's line,
+#: and a browser does not break math across lines: it gets a scroller of its own.
+LONG_INLINE = 20
 _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 #: Inline math and the punctuation right after it, which a line must not split.
 _MATH_PUNCTUATION = re.compile(
     r"(<math\b[^>]*\bdisplay=\"inline\"[^>]*>(?:(?!</math>).)*</math>)([.,;:!?)]+)", re.DOTALL
 )
+_EMPTY_HEADER = re.compile(r"<th>\s*</th>")
 _MATH_ONLY_HEADER = re.compile(r"<th>\s*(<math\b.*?</math>)\s*</th>", re.DOTALL)
 
 
 def plain(html: str) -> str:
     """The text of an HTML fragment, fit for a double-quoted attribute."""
-    return " ".join(_TAG.sub(" ", html).split()).replace('"', "&quot;")
+    return " ".join(_TAG.sub("", html).split()).replace('"', "&quot;")
 
 
 def decorate_body(html: str) -> str:
@@ -40,11 +47,14 @@ def decorate_body(html: str) -> str:
 
     def scroller(match: re.Match[str]) -> str:
         kind = match.lastgroup or "code"
+        if kind == "inline" and len(plain(match.group(0))) <= LONG_INLINE:
+            return match.group(0)
         counts[kind] += 1
         label = f"{_LABELS[kind]} {counts[kind]}"
+        tag = "span" if kind == "inline" else "div"
         return (
-            f'<div class="scroller scroller-{kind}" tabindex="0" role="region"'
-            f' aria-label="{label}">{match.group(0)}</div>'
+            f'<{tag} class="scroller scroller-{kind}" tabindex="0" role="region"'
+            f' aria-label="{label}">{match.group(0)}</{tag}>'
         )
 
     def anchored(match: re.Match[str]) -> str:
@@ -56,10 +66,13 @@ def decorate_body(html: str) -> str:
         )
 
     def named_header(match: re.Match[str]) -> str:
-        # A header cell holding only math: its text, as a name tools without MathML can read.
-        return f'<th aria-label="{plain(match.group(1))}">{match.group(1)}</th>'
+        # A header cell holding only math: tools that read no MathML (axe among them) see an
+        # empty header, so the cell also says its text, once, to every reader.
+        math = match.group(1).replace("<math ", '<math aria-hidden="true" ', 1)
+        return f'<th>{math}<span class="visually-hidden">{plain(match.group(1))}</span></th>'
 
     html = _MATH_ONLY_HEADER.sub(named_header, html)
+    html = _EMPTY_HEADER.sub("<td></td>", html)  # a blank corner heads nothing
     html = _MATH_PUNCTUATION.sub(r'<span class="math-run">\1\2</span>', html)
     html = _WIDE.sub(scroller, html)
     return _HEADING.sub(anchored, html)

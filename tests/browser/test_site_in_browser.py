@@ -1,0 +1,310 @@
+"""The shipped site in a real browser: Debian's Chromium driven by Playwright, served from a
+loopback http.server thread.
+
+axe-core finds no violation on any page kind, light and dark, at 360 and 1280 px; nothing
+wider than its box goes unreachable by keyboard; the first Tab reaches the skip link; the
+theme toggle remembers its choice; the 404 page keeps its style and links under a base path
+at any depth. A screenshot of each page kind, in each scheme and width, is saved to
+`screenshots/` (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from clawdemy_site.cli import main
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(os.environ.get("CLAWDEMY_SCREENSHOTS", ROOT / "screenshots"))
+TRACK = "neural-networks"
+LESSONS = sorted(path.stem for path in (ROOT / "content" / TRACK).glob("[0-9]*.md"))
+
+#: One page of each kind (and every lesson), by the name its screenshot takes.
+PAGES = {
+    "home": "",
+    "track": f"{TRACK}/",
+    **{f"lesson-{slug[:2]}": f"{TRACK}/{slug}/" for slug in LESSONS},
+    "references": f"{TRACK}/{LESSONS[1]}/references/",
+    "credits": "credits/",
+    "404": "no/such/page/",
+}
+SCREENSHOT_KINDS = {"home", "track", "lesson-03", "lesson-09", "references", "credits", "404"}
+VIEWPORTS = {"phone": 360, "desktop": 1280}
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="needs Debian's chromium (scripts/setup test installs it)"
+)
+
+
+def build_site(content: Path, out: Path) -> Path:
+    result = CliRunner().invoke(
+        main,
+        ["build", "-q", "--content", str(content), "--templates", str(ROOT / "templates"),
+         "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Files of the built site under `prefix`; a missing page gets 404.html, as hosts do."""
+
+    prefix = "/"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        path = path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "\0missing")
+        return super().translate_path("/" + path[len(self.prefix) :])
+
+    def send_head(self) -> Any:
+        target = Path(self.translate_path(self.path))
+        if target.is_dir():
+            target = target / "index.html"
+        if "\0" in str(target) or not target.exists():
+            body = (Path(self.directory) / "404.html").read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return None
+        return super().send_head()
+
+
+@pytest.fixture(scope="module")
+def serve() -> Iterator[Any]:
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def start(root: Path, prefix: str = "/") -> str:
+        handler = type("Handler", (_Handler,), {"prefix": prefix})
+        server = http.server.ThreadingHTTPServer(
+            ("127.0.0.1", 0), functools.partial(handler, directory=str(root))
+        )
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
+    return str(serve(build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+def open_page(browser: Any, url: str, *, width: int, scheme: str) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def settle(page: Any) -> None:
+    """Lazy images loaded and fonts ready, so screenshots and measurements show the page."""
+    page.evaluate(
+        """async () => {
+          for (const img of document.querySelectorAll('img[loading="lazy"]')) img.loading = 'eager';
+          await Promise.all([...document.images].map(img => img.decode().catch(() => null)));
+          await document.fonts.ready;
+        }"""
+    )
+
+
+@pytest.mark.timeout(400)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_axe_finds_no_violation_on_any_page_kind(
+    browser: Any, site: str, viewport: str, scheme: str
+) -> None:
+    width = VIEWPORTS[viewport]
+    axe = axe_module.Axe()
+    found: dict[str, list[str]] = {}
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, path in PAGES.items():
+        page.goto(site + path)
+        settle(page)
+        results = axe.run(page)
+        violations = results.response["violations"]
+        if violations:
+            found[name] = [
+                f"{v['id']}: {node['target']}" for v in violations for node in v["nodes"]
+            ]
+        if name in SCREENSHOT_KINDS:
+            page.screenshot(path=str(SHOTS / f"{name}-{scheme}-{width}.png"), full_page=True)
+    context.close()
+    assert found == {}, "\n".join(f"{k}: {v}" for k, v in found.items())
+
+
+#: Every element that sticks out past the page's right edge, with the nearest box that scrolls
+#: it, and every box that scrolls sideways, with whether it is focusable and named.
+OVERFLOW_SCRIPT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = el => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const out = {pageScrolls: document.documentElement.scrollWidth > width, loose: [], scrollers: []};
+  for (const el of document.querySelectorAll('main *')) {
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1) continue;
+    let up = el.parentElement;
+    while (up && !scrolls(up)) up = up.parentElement;
+    if (!up) out.loose.push(el.tagName + '.' + el.className);
+  }
+  for (const el of document.querySelectorAll('main *')) {
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+      out.scrollers.push({
+        tag: el.tagName, focusable: el.tabIndex >= 0,
+        role: el.getAttribute('role'), label: el.getAttribute('aria-label')});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.timeout(200)
+def test_nothing_wide_is_out_of_reach_at_phone_width(browser: Any, site: str) -> None:
+    page = open_page(browser, site, width=360, scheme="light")
+    wide_seen = 0
+    for name, path in PAGES.items():
+        page.goto(site + path)
+        settle(page)
+        found = page.evaluate(OVERFLOW_SCRIPT)
+        assert found["pageScrolls"] is False, name
+        assert found["loose"] == [], name
+        for scroller in found["scrollers"]:
+            assert scroller["focusable"], (name, scroller)
+            assert scroller["role"] == "region", (name, scroller)
+            assert scroller["label"], (name, scroller)
+        wide_seen += len(found["scrollers"])
+    assert wide_seen > 0  # lesson 5's table and lesson 3's code are wider than a phone
+    page.context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "lesson-03", "references", "404"])
+def test_the_first_tab_reaches_the_skip_link(browser: Any, site: str, name: str) -> None:
+    page = open_page(browser, site + PAGES[name], width=360, scheme="light")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => [document.activeElement.className, document.activeElement.textContent]"
+    )
+    assert focused == ["skip-link", "Skip to content"]
+    box = page.locator(".skip-link").bounding_box()
+    assert box is not None and box["y"] >= 0  # shown on screen when focused
+    page.keyboard.press("Enter")
+    assert page.evaluate("() => document.activeElement.id") == "content"
+    page.context.close()
+
+
+def test_the_lesson_sidebar_and_contents_at_desktop_and_phone(browser: Any, site: str) -> None:
+    url = site + PAGES["lesson-03"]
+    page = open_page(browser, url, width=1280, scheme="light")
+    sidebar = page.locator(".track-side")
+    assert sidebar.is_visible()
+    assert sidebar.locator(".nav-lessons a").count() == len(LESSONS)
+    current = sidebar.locator('[aria-current="page"]')
+    assert current.count() == 1 and "Weights, biases" in current.inner_text()
+    assert page.locator(".toc-side").is_visible()
+    assert not page.locator(".phone-nav").is_visible()
+    page.set_viewport_size({"width": 360, "height": 900})
+    assert not sidebar.is_visible()
+    lessons = page.locator(".phone-nav details.lessons-box")
+    assert lessons.is_visible() and lessons.get_attribute("open") is None
+    page.locator(".phone-nav details.lessons-box summary").click()
+    assert lessons.locator('[aria-current="page"]').is_visible()
+    page.context.close()
+
+
+def test_the_theme_toggle_is_remembered(browser: Any, site: str) -> None:
+    page = open_page(browser, site + PAGES["lesson-03"], width=1280, scheme="light")
+    background = "() => getComputedStyle(document.body).backgroundColor"
+    code = "() => getComputedStyle(document.querySelector('.codehilite')).backgroundColor"
+    light = (page.evaluate(background), page.evaluate(code))
+    toggle = page.locator(".theme-toggle")
+    assert toggle.inner_text() == "Dark theme"
+    toggle.click()
+    dark = (page.evaluate(background), page.evaluate(code))
+    assert dark != light
+    assert dark == ("rgb(18, 20, 24)", "rgb(13, 17, 23)")
+    page.goto(site + PAGES["home"])
+    assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
+    assert page.locator(".theme-toggle").inner_text() == "Light theme"
+    page.context.close()
+
+
+def test_without_scripts_the_system_scheme_rules(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False, color_scheme="dark")
+    page = context.new_page()
+    page.goto(site + PAGES["lesson-03"])
+    assert page.evaluate is not None
+    assert page.locator(".theme-toggle").is_hidden()
+    assert page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == (
+        "rgb(18, 20, 24)"
+    )
+    context.close()
+
+
+@pytest.mark.parametrize("depth", ["missing/", "a/b/c/missing.html"])
+def test_404_keeps_its_style_and_links_under_a_base_path(
+    browser: Any, serve: Any, tmp_path: Path, depth: str
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    config = content / "site.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        "\n".join(
+            "base_url: https://example.org/course/" if line.startswith("base_url:") else line
+            for line in text.splitlines()
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    base = serve(build_site(content, tmp_path / "out"), "/course/")
+    page = open_page(browser, base + depth, width=360, scheme="light")
+    assert page.locator("h1").inner_text() == "Page not found"
+    color = page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor")
+    assert color == "rgb(252, 252, 250)"  # site.css loaded
+    page.locator(f'main a[href="/course/{TRACK}/"]').click()
+    assert page.locator("h1").inner_text() == "Neural networks"
+    page.context.close()
