@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -53,8 +55,16 @@ pytestmark = pytest.mark.skipif(
 def build_site(content: Path, out: Path) -> Path:
     result = CliRunner().invoke(
         main,
-        ["build", "-q", "--content", str(content), "--templates", str(ROOT / "templates"),
-         "--out", str(out)],
+        [
+            "build",
+            "-q",
+            "--content",
+            str(content),
+            "--templates",
+            str(ROOT / "templates"),
+            "--out",
+            str(out),
+        ],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -276,7 +286,6 @@ def test_without_scripts_the_system_scheme_rules(browser: Any, site: str) -> Non
     context = browser.new_context(java_script_enabled=False, color_scheme="dark")
     page = context.new_page()
     page.goto(site + PAGES["lesson-03"])
-    assert page.evaluate is not None
     assert page.locator(".theme-toggle").is_hidden()
     assert page.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == (
         "rgb(18, 20, 24)"
@@ -307,4 +316,58 @@ def test_404_keeps_its_style_and_links_under_a_base_path(
     assert color == "rgb(252, 252, 250)"  # site.css loaded
     page.locator(f'main a[href="/course/{TRACK}/"]').click()
     assert page.locator("h1").inner_text() == "Neural networks"
+    page.context.close()
+
+
+def test_each_lesson_carries_json_ld_with_the_fields(browser: Any, site: str) -> None:
+    page = open_page(browser, site, width=1280, scheme="light")
+    for index, slug in enumerate(LESSONS):
+        page.goto(site + f"{TRACK}/{slug}/")
+        scripts = page.locator('script[type="application/ld+json"]')
+        assert scripts.count() == 1
+        data = json.loads(scripts.text_content() or "")
+        assert data["@context"] == "https://schema.org"
+        assert data["@type"] == "LearningResource"
+        assert data["name"] == page.locator("h1").inner_text()
+        assert data["description"] == page.locator('meta[name="description"]').get_attribute(
+            "content"
+        )
+        assert data["inLanguage"] == "en"
+        assert re.fullmatch(r"PT[1-9][0-9]*M", data["timeRequired"])
+        assert data["teaches"] == page.locator(".objectives li").all_inner_texts()
+        course = data["isPartOf"]
+        assert (course["@type"], course["name"]) == ("Course", "Neural networks")
+        assert [part["url"] for part in course["hasPart"]] == [
+            f"https://clawdemy.example/{TRACK}/{lesson}/" for lesson in LESSONS
+        ]
+        (source,) = data["isBasedOn"]
+        assert source["@type"] == "CreativeWork"
+        assert source["author"] == {"@type": "Person", "name": "Grant Sanderson"}
+        assert source["license"] and source["url"].startswith("https://www.3blue1brown.com/")
+        assert data["citation"], slug
+        for work in data["citation"]:
+            assert work["url"].startswith(("https://", "http://")) and work["name"]
+        assert data["url"] == page.locator('link[rel="canonical"]').get_attribute("href")
+        assert index + 1 == data["position"]
+    page.context.close()
+
+
+def test_pages_carry_open_graph_and_a_favicon(browser: Any, site: str) -> None:
+    page = open_page(browser, site + PAGES["lesson-03"], width=1280, scheme="light")
+    meta = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('meta[property], meta[name]')]
+             .map(m => [m.getAttribute('property') || m.getAttribute('name'), m.content]))"""
+    )
+    canonical = f"https://clawdemy.example/{PAGES['lesson-03']}"
+    assert meta["og:url"] == canonical
+    assert meta["og:type"] == "article"
+    assert meta["og:title"] == "Weights, biases, and the squish · Clawdemy"
+    assert meta["twitter:card"] == "summary"
+    assert meta["og:description"] == meta["description"] == meta["twitter:description"]
+    icon = page.locator('link[rel="icon"]').get_attribute("href")
+    assert icon == "../../static/favicon.svg"
+    response = page.request.get(site + "static/favicon.svg")
+    assert response.ok and response.body().startswith(b"<svg")
+    robots = page.request.get(site + "robots.txt").text()
+    assert "Sitemap: https://clawdemy.example/sitemap.xml" in robots.splitlines()
     page.context.close()
