@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
+from clawdemy_site.search import search_index
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -119,9 +120,25 @@ def serve() -> Iterator[Any]:
         server.server_close()
 
 
+def add_search(out: Path) -> None:
+    """The search bundle beside the pages, as `clawdemy build` writes it (here until the build
+    calls clawdemy_site.search itself)."""
+    if (out / "pagefind").exists():
+        return
+    pages = {
+        path.relative_to(out).as_posix().removesuffix("index.html"): path.read_bytes()
+        for path in sorted(out.rglob("*.html"))
+    }
+    for name, data in search_index(pages, language="en").items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes(data)
+
+
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
-    return str(serve(build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")))
+    out = build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")
+    add_search(out)
+    return str(serve(out))
 
 
 @pytest.fixture(scope="module")
@@ -371,3 +388,34 @@ def test_pages_carry_open_graph_and_a_favicon(browser: Any, site: str) -> None:
     robots = page.request.get(site + "robots.txt").text()
     assert "Sitemap: https://clawdemy.example/sitemap.xml" in robots.splitlines()
     page.context.close()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_search_finds_a_lesson_by_a_word_from_its_body(
+    browser: Any, site: str, viewport: str
+) -> None:
+    page = open_page(browser, site + PAGES["track"], width=VIEWPORTS[viewport], scheme="light")
+    box = page.get_by_role("searchbox").or_(page.locator(".pagefind-ui__search-input"))
+    box.first.fill("squished")
+    result = page.locator(".pagefind-ui__result-link").first
+    result.wait_for(timeout=10_000)
+    assert result.is_visible()
+    links = page.locator(".pagefind-ui__result-link")
+    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    assert "/neural-networks/03-weights-biases-and-the-squish/" in hrefs
+    result = page.locator(
+        '.pagefind-ui__result-link[href="/neural-networks/03-weights-biases-and-the-squish/"]'
+    )
+    result.click()
+    page.wait_for_url("**/03-weights-biases-and-the-squish/")
+    assert page.locator("h1").inner_text() == "Weights, biases, and the squish"
+    page.context.close()
+
+
+def test_without_scripts_there_is_no_search_box(browser: Any, site: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + PAGES["home"])
+    assert page.locator("#search").is_hidden()
+    assert page.locator(".pagefind-ui__search-input").count() == 0
+    context.close()
