@@ -116,6 +116,7 @@ def test_golden_tree_is_complete() -> None:
         "static/site.css",
         "static/pygments.css",
         "static/theme.js",
+        "static/search.js",
         "static/favicon.svg",
         "static/stix-math.woff2",
         "static/stix-math-OFL.txt",

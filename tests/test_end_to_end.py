@@ -110,9 +110,9 @@ def test_skip_link_is_the_first_link_in_body(references_page: Page) -> None:
 def test_sections_have_short_headings_with_the_seed_sentences_as_lead_lines(
     references_page: Page,
 ) -> None:
-    assert references_page.h2 == ["Source curriculum", "Further study", "Later lessons"]
+    assert references_page.h2 == ["Sources", "Further study", "Later lessons"]
     for heading, lead in [
-        ("Source curriculum", "Source curriculum (structural mirror, cited as further study):"),
+        ("Sources", "Source curriculum (structural mirror, cited as further study):"),
         (
             "Further study",
             "A short, durable list. Each link is a specific next step, not a generic pile.",

@@ -25,6 +25,8 @@
       resetStyles: false,
       translations: { placeholder: "Search the lessons" }
     });
+    var input = box.querySelector("input");
+    if (input) input.setAttribute("aria-label", "Search the lessons");
   };
   document.head.appendChild(script);
 })();

@@ -285,13 +285,13 @@ def test_the_lesson_sidebar_and_contents_at_desktop_and_phone(browser: Any, site
 def test_the_theme_toggle_is_remembered(browser: Any, site: str) -> None:
     page = open_page(browser, site + PAGES["lesson-03"], width=1280, scheme="light")
     background = "() => getComputedStyle(document.body).backgroundColor"
-    code = "() => getComputedStyle(document.querySelector('.codehilite')).backgroundColor"
+    code = "() => getComputedStyle(document.querySelector('.scroller-code')).backgroundColor"
     light = (page.evaluate(background), page.evaluate(code))
     toggle = page.locator(".theme-toggle")
     assert toggle.inner_text() == "Dark theme"
     toggle.click()
     dark = (page.evaluate(background), page.evaluate(code))
-    assert dark != light
+    assert light == ("rgb(252, 252, 250)", "rgb(248, 248, 248)")
     assert dark == ("rgb(18, 20, 24)", "rgb(13, 17, 23)")
     page.goto(site + PAGES["home"])
     assert page.evaluate("() => document.documentElement.dataset.theme") == "dark"
