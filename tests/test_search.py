@@ -73,3 +73,8 @@ def test_only_lessons_are_indexed_by_their_text_and_title(bundle: dict[str, byte
 def test_the_same_pages_give_the_same_bundle() -> None:
     pages = {"a/": b"<html lang='en'><body><main data-pagefind-body><h1>A</h1><p>word</p></main>"}
     assert search.search_index(pages, language="en") == search.search_index(pages, language="en")
+
+
+def test_a_page_address_outside_the_site_is_refused() -> None:
+    with pytest.raises(ValueError, match=r"page address '\.\./x/' leaves the site"):
+        search.search_index({"../x/": b"<html></html>"}, language="en")
