@@ -61,7 +61,8 @@ def decorate_body(html: str) -> str:
         level, ident, inner = match.groups()
         return (
             f'<div class="heading"><h{level} id="{ident}">{inner}</h{level}>'
-            f'<a class="heading-anchor" href="#{ident}" aria-label="Link to this section:'
+            f'<a class="heading-anchor" href="#{ident}" data-pagefind-ignore'
+            f' aria-label="Link to this section:'
             f' {plain(inner)}">#</a></div>'
         )
 
