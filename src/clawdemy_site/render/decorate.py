@@ -74,6 +74,6 @@ def decorate_body(html: str) -> str:
 
     html = _MATH_ONLY_HEADER.sub(named_header, html)
     html = _EMPTY_HEADER.sub("<td></td>", html)  # a blank corner heads nothing
-    html = _MATH_PUNCTUATION.sub(r'<span class="math-run">\1\2</span>', html)
     html = _WIDE.sub(scroller, html)
+    html = _MATH_PUNCTUATION.sub(r'<span class="math-run">\1\2</span>', html)
     return _HEADING.sub(anchored, html)
