@@ -44,6 +44,8 @@ PAGES = {
     "references": f"{TRACK}/{LESSONS[1]}/references/",
     "credits": "credits/",
     "404": "no/such/page/",
+    "exercises": f"{TRACK}/exercises/",
+    "print": f"{TRACK}/print/",
 }
 SCREENSHOT_KINDS = {"home", "track", "lesson-03", "lesson-09", "references", "credits", "404"}
 VIEWPORTS = {"phone": 360, "desktop": 1280}

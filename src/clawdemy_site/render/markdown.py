@@ -53,6 +53,7 @@ TEMPLATE_IDS = frozenset(
         "track-end-heading",
         "toc-heading",
         "tracks-heading",
+        "printed-references-heading",
     }
 )
 

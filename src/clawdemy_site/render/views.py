@@ -459,13 +459,16 @@ def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
 
 
 _PRINT_ID = re.compile(r'(\sid="|\shref="#)([^"]*)"')
+_SCROLLER_NAME = re.compile(r'(role="region" aria-label=")((?:Table|Code|Equation|Formula) \d+")')
 _HEADING_TAG = re.compile(r"<(/?)h([2-5])\b")
 
 
-def _printable(html: str, prefix: str) -> str:
-    """`html` with its ids and same-page links prefixed, to sit beside other lessons, and its
-    headings one level down, under the lesson's own heading."""
+def _printable(html: str, prefix: str, number: int) -> str:
+    """`html` with its ids and same-page links prefixed, to sit beside other lessons, its
+    scrollers named with the lesson's number, and its headings one level down, under the
+    lesson's own heading."""
     html = _PRINT_ID.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', html)
+    html = _SCROLLER_NAME.sub(lambda m: f"{m.group(1)}Lesson {number}, {m.group(2)}", html)
     return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
@@ -484,7 +487,7 @@ def _print(inputs: SiteInputs, slug: str) -> PrintView:
     for source in inputs.track_lessons(slug):
         facts = inputs.facts(source)
         entries = inputs.references(source)
-        body = _printable(inputs.body_html(source), f"lesson-{facts.number}-")
+        body = _printable(inputs.body_html(source), f"lesson-{facts.number}-", facts.number)
         further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
         lessons.append(PrintedLesson(facts, body, _sources(inputs, entries), further))
     return PrintView(f"{track.title}: every lesson", track, tuple(lessons))
