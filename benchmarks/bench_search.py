@@ -49,7 +49,9 @@ def main() -> None:
     pagefind = str(get_executable())
     with tempfile.TemporaryDirectory(prefix="bench-search-") as scratch:
         root = Path(scratch)
-        content = write_corpus(root / "corpus", tracks=args.tracks, lessons=args.lessons)
+        content = (
+            write_corpus(root / "corpus", tracks=args.tracks, lessons=args.lessons) / "content"
+        )
         out = root / "out"
 
         def build() -> None:

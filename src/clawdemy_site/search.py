@@ -59,20 +59,28 @@ async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
     from pagefind.service import PagefindService
 
     config: IndexConfig = {"force_language": language.split("-")[0].lower() or "en"}
-    # The pages go to a scratch folder that Pagefind reads in one request: its service answers
-    # each request after a poll, so page-by-page requests cost ten times as long (2.6 s
-    # against 0.35 s for this repository's 24 pages).
     with tempfile.TemporaryDirectory(prefix="clawdemy-search-") as scratch:
-        root = Path(scratch)
+        # The pages go to a scratch folder that Pagefind reads in one request: its service
+        # answers each request after a poll, so page-by-page requests cost ten times as long
+        # (2.6 s against 0.35 s for this repository's 24 pages).
+        site, bundle = Path(scratch) / "site", Path(scratch) / "bundle"
         for address, html in pages.items():
-            name = address + "index.html" if address.endswith("/") or not address else address
-            target = root.joinpath(*PurePosixPath(name).parts)
-            if ".." in PurePosixPath(name).parts or PurePosixPath(name).is_absolute():
+            name = PurePosixPath(
+                address + "index.html" if address.endswith("/") or not address else address
+            )
+            if ".." in name.parts or name.is_absolute():
                 raise ValueError(f"page address {address!r} leaves the site")
+            target = site.joinpath(*name.parts)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(html)
         async with PagefindService() as service:
             index = await service.create_index(config)
-            await index.add_directory(path=str(root))
-            files = await index.get_files()
-    return {f"{SEARCH_FOLDER}/{file['path']}": file["content"] for file in files}
+            await index.add_directory(path=str(site))
+            # Written to disk and read back: `get_files` sends the whole bundle through the
+            # service's pipe, which stalls for good once it is large (a 1,000-lesson course).
+            await index.write_files(output_path=str(bundle))
+        return {
+            f"{SEARCH_FOLDER}/{path.relative_to(bundle).as_posix()}": path.read_bytes()
+            for path in sorted(bundle.rglob("*"))
+            if path.is_file()
+        }
