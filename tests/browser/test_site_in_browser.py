@@ -47,7 +47,17 @@ PAGES = {
     "exercises": f"{TRACK}/exercises/",
     "print": f"{TRACK}/print/",
 }
-SCREENSHOT_KINDS = {"home", "track", "lesson-03", "lesson-09", "references", "credits", "404"}
+SCREENSHOT_KINDS = {
+    "home",
+    "track",
+    "lesson-03",
+    "lesson-09",
+    "references",
+    "credits",
+    "404",
+    "exercises",
+    "print",
+}
 VIEWPORTS = {"phone": 360, "desktop": 1280}
 
 pytestmark = pytest.mark.skipif(
