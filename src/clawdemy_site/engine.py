@@ -417,7 +417,7 @@ class Engine:
         self, site: Site, plan: SitePlan, bodies: Mapping[str, BodyRecord]
     ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
         from clawdemy_site.render.templates import make_environment, template_fingerprint
-        from clawdemy_site.render.views import SiteInputs, page_view
+        from clawdemy_site.render.views import SiteIndex, SiteInputs, page_view
 
         templates_dir = self.options.templates_dir
         env: jinja2.Environment = make_environment(templates_dir)
@@ -425,7 +425,8 @@ class Engine:
             name: fingerprint((self.renderer, template_fingerprint(env, name)))
             for name in {page.template for page in plan.pages}
         }
-        current = SiteInputs(site, plan, lambda s: bodies[s].body).fingerprints(
+        index = SiteIndex.of(site)
+        current = SiteInputs(site, plan, lambda s: bodies[s].body, index).fingerprints(
             {source: record.fingerprint for source, record in bodies.items()},
             self._lesson_prints,
         )
@@ -446,7 +447,7 @@ class Engine:
             ):
                 records[page.id] = known
                 continue
-            inputs = SiteInputs(site, plan, lambda s: bodies[s].body)
+            inputs = SiteInputs(site, plan, lambda s: bodies[s].body, index)
             jobs.append(_PageJob(page, page_view(inputs, page)))
             reads.append(frozenset(inputs.read))
         outcomes = _in_pool(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TypeAlias
 
@@ -99,7 +100,7 @@ class Lesson:
     #: `prerequisites`: lessons to read first (checked like `lesson` entries).
     prerequisites: tuple[LessonRef, ...] = ()
 
-    @property
+    @cached_property
     def source(self) -> str:
         """The lesson file relative to content/, e.g. `neural-networks/02-x.md`."""
         return f"{self.track}/{self.slug}.md"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 import xml.etree.ElementTree as etree
 
 from latex2mathml.converter import convert
@@ -17,6 +18,7 @@ DISPLAY_MATH = r"(?<!\\)\$\$(?P<tex>.+?)(?<!\\)\$\$"
 INLINE_MATH = r"(?<![\\$])\$(?![\s$])(?P<tex>[^$\n]+?)(?<![\s\\])\$(?!\d)"
 
 
+@lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, *, display: bool) -> str:
     """MathML for `tex`; raises ValueError with a readable reason when it cannot be converted."""
     try:
