@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from clawdemy_site.engine import (
     LessonRecord,
     PageRecord,
     code_version,
+    racy_window,
 )
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
 from clawdemy_site.outguard import BUILD_MARKER
@@ -39,13 +41,27 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    result: EngineResult
     out_dir: Path
     pages: int
     files: int
     #: Files written anew (the rest were carried over from the last build).
     written: int
     warnings: tuple[Diagnostic, ...]
+    lessons: int
+    tracks: int
+
+
+@dataclass(frozen=True)
+class InputManifest:
+    """Every input file and folder of a build (its identity), the build's settings, and the
+    build it made: when all are the same again, there is nothing to do."""
+
+    settings: tuple[str, ...]
+    files: Mapping[str, tuple[int, int, int, int]]
+    taken_at_ns: int
+    #: The output folder's files as the build left them.
+    output: Mapping[str, tuple[int, int, int, int]]
+    result: BuildResult
 
 
 @dataclass(frozen=True)
@@ -152,12 +168,82 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
     with build_lock(folder):
         cache = BuildCache(folder / DB_NAME, code_version(), note)
         try:
-            return _build(options, cache)
+            settings = _settings(options)
+            taken_at = time.time_ns()
+            scanned = scan_inputs(options)
+            known = cache.get_meta("manifest")
+            if isinstance(known, InputManifest) and _still(known, settings, scanned, options):
+                return known.result
+            built = _build(options, cache, folder / "trash")
+            output = scan_folders([options.out_dir.resolve()])
+            manifest = InputManifest(settings, scanned, taken_at, output, built)
+            cache.save(put=(), meta={"manifest": manifest})
+            return built
         finally:
             cache.close()
 
 
-def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
+def _settings(options: BuildOptions) -> tuple[str, ...]:
+    return (
+        str(options.content_dir.resolve()),
+        str(options.templates_dir.resolve()),
+        str(options.out_dir.resolve()),
+        f"drafts={options.drafts}",
+        f"strict={options.strict}",
+        os.getcwd(),  # diagnostics name files relative to it
+    )
+
+
+def scan_inputs(options: BuildOptions) -> dict[str, tuple[int, int, int, int]]:
+    """The identity (inode, size, modification and change times) of every file and folder a
+    build reads: content, templates and the packaged theme."""
+    from clawdemy_site.render.templates import theme_dir
+
+    return scan_folders(
+        [options.content_dir.resolve(), options.templates_dir.resolve(), theme_dir()]
+    )
+
+
+def scan_folders(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:
+    """The identity of every file and folder under `folders` (links followed to files)."""
+    found: dict[str, tuple[int, int, int, int]] = {}
+    waiting = list(folders)
+    while waiting:
+        folder = waiting.pop()
+        try:
+            stat = os.stat(folder)
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        found[str(folder)] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    waiting.append(Path(entry.path))
+                    continue
+                stat = entry.stat()  # a link's target: what the build reads
+            except OSError:
+                continue
+            found[entry.path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return found
+
+
+def _still(
+    known: InputManifest,
+    settings: tuple[str, ...],
+    scanned: Mapping[str, tuple[int, int, int, int]],
+    options: BuildOptions,
+) -> bool:
+    """True when nothing a build reads or writes changed since `known` was taken."""
+    if known.settings != settings or known.files != scanned:
+        return False
+    window = racy_window(identity[2] for identity in scanned.values())
+    if any(identity[2] > known.taken_at_ns - window for identity in scanned.values()):
+        return False  # changed too close to the last scan to trust the clock
+    return scan_folders([options.out_dir.resolve()]) == known.output
+
+
+def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> BuildResult:
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
     cached_pages = _records(cache, "page", PageRecord)
@@ -213,7 +299,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
     no_change = last is not None and not files and not copies and set(reuse) == set(known)
     if not no_change:
         try:
-            write_site(out, files, copies, reuse=reuse)
+            write_site(out, files, copies, reuse=reuse, trash=trash)
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
@@ -239,11 +325,14 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
         meta={"output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs)},
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))
+    site = result.site
+    assert site is not None
     return BuildResult(
-        result=result,
         out_dir=options.out_dir,
         pages=page_count,
         files=len(made_from),
         written=0 if no_change else len(files) + len(copies),
         warnings=result.diagnostics,
+        lessons=sum(len(track.lessons) for track in site.tracks),
+        tracks=len(site.tracks),
     )

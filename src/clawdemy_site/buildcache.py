@@ -18,6 +18,7 @@ import fcntl
 import importlib
 import io
 import os
+import pathlib
 import pickle
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -39,13 +40,15 @@ _allowed: dict[tuple[str, str], type] = {}
 
 
 def _allowed_class(module: str, name: str) -> type:
-    """A class the cache may name: clawdemy's dataclasses and builtin containers only."""
+    """A class the cache may name: clawdemy's dataclasses, builtin containers and paths."""
     found = _allowed.get((module, name))
     if found is not None:
         return found
     candidate: object = None
     if module == "builtins" and name in _SAFE_BUILTINS:
         candidate = getattr(builtins, name)
+    elif module == "pathlib" and name in ("PosixPath", "WindowsPath", "PurePosixPath"):
+        candidate = getattr(pathlib, name)  # made from its parts: runs no other code
     elif module.startswith("clawdemy_site."):
         candidate = getattr(importlib.import_module(module), name, None)
         if not (isinstance(candidate, type) and dataclasses.is_dataclass(candidate)):

@@ -86,10 +86,7 @@ def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict
     )
     if result.warnings:
         click.echo(format_report(result.warnings), err=True)
-    site = result.result.site
-    assert site is not None
-    lessons = sum(len(track.lessons) for track in site.tracks)
-    tracks = len(site.tracks)
+    lessons, tracks = result.lessons, result.tracks
     say(
         f"built {result.pages} pages ({lessons} lesson{'s' * (lessons != 1)}"
         f" in {tracks} track{'s' * (tracks != 1)}) into {out}"

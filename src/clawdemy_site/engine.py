@@ -52,7 +52,15 @@ class LessonRecord:
 
 #: A file changed less than this long before it was read may change again unseen within the
 #: file system's clock tick; such a file is always read again (git's "racily clean" rule).
-RACY_NS = 2_000_000_000
+#: File systems with whole-second times (ext3, HFS+, FAT) get `COARSE_RACY_NS` instead.
+RACY_NS = 100_000_000
+COARSE_RACY_NS = 2_000_000_000
+
+
+def racy_window(mtimes_ns: Iterable[int]) -> int:
+    """How close to a scan a change must be to distrust the clock, judged from the times:
+    when none has a fraction of a second, the file system keeps whole seconds."""
+    return RACY_NS if any(mtime % 1_000_000_000 for mtime in mtimes_ns) else COARSE_RACY_NS
 
 
 def file_identity(path: Path) -> tuple[int, int, int, int] | None:
@@ -364,7 +372,9 @@ class Engine:
         if known is None or known.path != shown:
             return None
         identity = file_identity(file)
-        if identity is None or identity != known.stat or identity[2] > known.read_at_ns - RACY_NS:
+        if identity is None or identity != known.stat:
+            return None
+        if identity[2] > known.read_at_ns - racy_window((identity[2], identity[3])):
             return None
         return known.lesson, known.diagnostics
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -200,3 +201,39 @@ def test_the_cache_lives_beside_content_by_default(
     assert run()[0] == 0
     assert (site / ".clawdemy" / "build.sqlite").is_file()
     assert (site / ".clawdemy" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_an_unchanged_site_is_not_even_read_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    time.sleep(0.15)  # files written this close to a build are read again (racily clean)
+    assert run()[0] == 0
+    before = stamps(site / "build")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine ran although nothing changed")
+
+    monkeypatch.setattr("clawdemy_site.build._build", refuse)
+    code, stderr = run()
+    assert (code, stderr) == (0, "built 15 pages (3 lessons in 2 tracks) into build\n")
+    assert stamps(site / "build") == before
+
+
+@pytest.mark.parametrize("change", ["content", "output", "templates-option"])
+def test_any_change_is_noticed_by_the_quick_check(site: Path, change: str) -> None:
+    time.sleep(0.15)
+    assert run()[0] == 0
+    page = site / "build" / "t" / "01-intro" / "index.html"
+    args: tuple[str, ...] = ()
+    if change == "content":
+        lesson = site / "content" / "t" / "01-intro.md"
+        lesson.write_text(lesson.read_text().replace("Hello.", "Hello, again."))
+    elif change == "output":
+        page.write_text("vandalised")
+    else:
+        (site / "mine").symlink_to(TEMPLATES)
+        args = ("--templates", "mine")
+    assert run(*args)[0] == 0
+    text = page.read_text()
+    assert "<h1>Intro</h1>" in text
+    assert ("Hello, again." in text) == (change == "content")

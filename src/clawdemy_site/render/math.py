@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 import xml.etree.ElementTree as etree
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 from markdown import Markdown
