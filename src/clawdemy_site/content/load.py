@@ -164,8 +164,12 @@ class _Reader:
         """`display_path` of a file found by the walk, without asking the OS for each one."""
         if self._shown_root is None:
             self._shown_root = display_path(self.content_dir)
-        rel = path.relative_to(self.content_dir).as_posix()
+        rel = self.rel(path)
         return rel if self._shown_root == "." else f"{self._shown_root}/{rel}"
+
+    def rel(self, path: Path) -> str:
+        """A path found by the walk, relative to content/ (`track/NN-x.md`)."""
+        return str(path)[len(str(self.content_dir)) + 1 :].replace(os.sep, "/")
 
     def outside(self, path: Path) -> bool:
         """True (and reported) when `path` is a link to something outside content/.
@@ -187,7 +191,7 @@ class _Reader:
     def lesson(self, path: Path, track: str) -> None:
         if self.outside(path):
             return
-        self.lesson_files.add(path.relative_to(self.content_dir).as_posix())
+        self.lesson_files.add(self.rel(path))
         problems = Problems(self.shown(path))
         recalled = self.recall(path, problems.path) if self.recall is not None else None
         if recalled is not None:
