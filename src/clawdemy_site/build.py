@@ -100,10 +100,6 @@ def _ignore(_: str) -> None:
     return None
 
 
-def _open_cache(content_dir: Path, note: Note) -> BuildCache:
-    return BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), note)
-
-
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
     return {key: value for key, value in cache.get_all(kind).items() if isinstance(value, of)}
 
@@ -121,7 +117,7 @@ def check_content(
 
     Records from the cache are read, never written, so a check may run beside a build.
     """
-    cache = _open_cache(content_dir, _ignore)
+    cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
         engine = Engine(
             EngineOptions(content_dir, templates_dir or Path("templates"), drafts),

@@ -93,9 +93,19 @@ def cache_dir(content_dir: Path) -> Path:
 class BuildCache:
     """One open cache database. Reads are lazy; writes happen in `save`."""
 
-    def __init__(self, path: Path, code_version: str, note: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        code_version: str,
+        note: Callable[[str], None],
+        *,
+        readonly: bool = False,
+    ) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        if readonly:  # never created, discarded or changed: a check may run beside a build
+            self._db = self._open_readonly(path, code_version)
+            return
         try:
             self._db = self._open(path, code_version)
         except (sqlite3.DatabaseError, CacheUnusable, OSError, pickle.UnpicklingError) as exc:
@@ -112,6 +122,20 @@ class BuildCache:
         for name in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
             with suppress(FileNotFoundError):
                 name.unlink()
+
+    @staticmethod
+    def _open_readonly(path: Path, code_version: str) -> sqlite3.Connection | None:
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if found is None or found[0] != f"{SCHEMA_VERSION}:{code_version}":
+            db.close()
+            return None
+        return db
 
     @staticmethod
     def _open(path: Path, code_version: str) -> sqlite3.Connection:

@@ -237,3 +237,19 @@ def test_any_change_is_noticed_by_the_quick_check(site: Path, change: str) -> No
     text = page.read_text()
     assert "<h1>Intro</h1>" in text
     assert ("Hello, again." in text) == (change == "content")
+
+
+def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site / "templates").symlink_to(TEMPLATES)
+    checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert (checked.exit_code, checked.stderr) == (0, "content is valid\n")
+    assert not (site / ".clawdemy").exists()
+    assert run()[0] == 0
+    database = site / ".clawdemy" / "build.sqlite"
+    before = database.read_bytes()
+    monkeypatch.setattr("clawdemy_site.build.code_version", lambda: "another")
+    checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert checked.exit_code == 0
+    assert database.read_bytes() == before
