@@ -100,6 +100,20 @@ def _ignore(_: str) -> None:
     return None
 
 
+@dataclass(frozen=True)
+class PageRecords:
+    """Every page's record and the fingerprints of the inputs they were checked against,
+    kept as one value: pages share their input ids, which one pickle stores once."""
+
+    pages: Mapping[str, PageRecord]
+    prints: Mapping[str, str]
+
+
+def _page_records(cache: BuildCache) -> PageRecords | None:
+    found = cache.get_meta("pages")
+    return found if isinstance(found, PageRecords) else None
+
+
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
     return {key: value for key, value in cache.get_all(kind).items() if isinstance(value, of)}
 
@@ -119,11 +133,13 @@ def check_content(
     """
     cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
+        known = _page_records(cache)
         engine = Engine(
             EngineOptions(content_dir, templates_dir or Path("templates"), drafts),
             lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
             bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
-            pages=_records(cache, "page", PageRecord),  # type: ignore[arg-type]
+            pages=known.pages if known else None,
+            prints=known.prints if known else None,
         )
     finally:
         cache.close()
@@ -242,13 +258,12 @@ def _still(
 def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> BuildResult:
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
-    cached_pages = _records(cache, "page", PageRecord)
+    cached = _page_records(cache)
     cached_lessons = _records(cache, "lesson", LessonRecord)
     cached_bodies = _records(cache, "body", BodyRecord)
     pages: dict[str, PageRecord] = {}
-    if last is not None:
-        for key, record in cached_pages.items():
-            assert isinstance(record, PageRecord)
+    if last is not None and cached is not None:
+        for key, record in cached.pages.items():
             if _unchanged(out, record.file, last.files.get(record.file), record.digest):
                 pages[key] = record
     engine = Engine(
@@ -256,6 +271,7 @@ def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> Buil
         lessons=cached_lessons,  # type: ignore[arg-type]
         bodies=cached_bodies,  # type: ignore[arg-type]
         pages=pages,
+        prints=cached.prints if cached is not None else None,
     )
     result = engine.run()
     saved: list[tuple[str, str, object]] = [
@@ -309,16 +325,13 @@ def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> Buil
             continue
         stat = os.stat(out / rel)
         outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
-    gone += [("page", key) for key in cached_pages if key not in result.pages]
-    saved += [
-        ("page", key, record)
-        for key, record in result.pages.items()
-        if record.file in result.rendered or key not in pages
-    ]
     cache.save(
         put=saved,
         drop=gone,
-        meta={"output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs)},
+        meta={
+            "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
+            "pages": PageRecords(result.pages, result.prints),
+        },
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))
     site = result.site

@@ -28,7 +28,7 @@ from pathlib import Path
 from clawdemy_site.errors import ClawdemyError
 
 #: Bumped whenever what is stored changes shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CACHE_DIR = ".clawdemy"
 DB_NAME = "build.sqlite"
 LOCK_NAME = "build.lock"

@@ -85,11 +85,12 @@ class BodyRecord:
 
 @dataclass(frozen=True)
 class PageRecord:
-    """A page as last rendered: what it read (input id, fingerprint), the digest of its
-    templates and of its bytes, and the ids it offers and addresses it links to."""
+    """A page as last rendered: the inputs it read (their fingerprints are the last run's),
+    the digest of its templates and of its bytes, and the ids it offers and addresses it
+    links to."""
 
     file: str
-    inputs: tuple[tuple[str, str], ...]
+    inputs: tuple[str, ...]
     templates: str
     digest: str
     ids: frozenset[str]
@@ -126,6 +127,8 @@ class EngineResult:
     parsed: Mapping[str, LessonRecord] = field(default_factory=dict)
     #: Bodies rendered afresh in this run, by lesson file.
     new_bodies: frozenset[str] = frozenset()
+    #: Every input's fingerprint in this run, to check the page records against next time.
+    prints: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -284,13 +287,25 @@ class DependencyGraph:
     """Which pages read which inputs, kept from one run of an engine to the next, so that a
     run only looks at the pages that read an input whose fingerprint changed."""
 
-    def __init__(self) -> None:
-        self._prints: dict[str, str] | None = None
+    def __init__(
+        self,
+        prints: Mapping[str, str] | None = None,
+        records: Mapping[str, PageRecord] | None = None,
+    ) -> None:
+        """`prints`: every input's fingerprint at the end of the run that left `records`."""
+        self._prints: dict[str, str] | None = dict(prints) if prints is not None else None
         self._readers: dict[str, set[str]] = {}
+        for page_id, record in (records or {}).items():
+            for input_id in record.inputs:
+                self._readers.setdefault(input_id, set()).add(page_id)
+
+    @property
+    def prints(self) -> Mapping[str, str]:
+        return self._prints or {}
 
     def suspects(self, current: Mapping[str, str]) -> set[str] | None:
         """The pages that read a changed input; None when there is no earlier run to go by
-        (every page's record is then checked input by input)."""
+        (every page is then rendered)."""
         if self._prints is None:
             return None
         before = self._prints
@@ -309,11 +324,11 @@ class DependencyGraph:
     ) -> None:
         for page_id, old in before.items():
             if records.get(page_id) is not old:
-                for input_id, _ in old.inputs:
+                for input_id in old.inputs:
                     self._readers.get(input_id, set()).discard(page_id)
         for page_id, record in records.items():
             if before.get(page_id) is not record or self._prints is None:
-                for input_id, _ in record.inputs:
+                for input_id in record.inputs:
                     self._readers.setdefault(input_id, set()).add(page_id)
         self._prints = dict(current)
 
@@ -328,7 +343,10 @@ class Engine:
         lessons: Mapping[str, LessonRecord] | None = None,
         bodies: Mapping[str, BodyRecord] | None = None,
         pages: Mapping[str, PageRecord] | None = None,
+        prints: Mapping[str, str] | None = None,
     ) -> None:
+        """Records of earlier runs: `pages` are trusted only with `prints`, the fingerprints
+        of every input when they were last checked."""
         self.options = options
         self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
         self.body_records: dict[str, BodyRecord] = dict(bodies or {})
@@ -337,7 +355,9 @@ class Engine:
         #: Fingerprints kept between runs, by the id of the lesson value they were made from.
         self._lesson_prints: LessonPrints = {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
-        self._graph = DependencyGraph()
+        if prints is None:
+            self.page_records = {}
+        self._graph = DependencyGraph(prints, self.page_records)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -450,10 +470,8 @@ class Engine:
                 known is not None
                 and known.file == page.file
                 and known.templates == template_prints[page.template]
-                and (
-                    (suspects is not None and page.id not in suspects)
-                    or all(current.get(input_id) == print_ for input_id, print_ in known.inputs)
-                )
+                and suspects is not None
+                and page.id not in suspects
             ):
                 records[page.id] = known
                 continue
@@ -477,9 +495,9 @@ class Engine:
                     problems.setdefault(page.template, problem)  # one report a template
                 continue
             ids, links = scan_html(data.decode("utf-8"))
-            read_prints = tuple(sorted((input_id, current[input_id]) for input_id in read))
+            read_ids = tuple(sorted(sys.intern(input_id) for input_id in read))
             records[page.id] = PageRecord(
-                page.file, read_prints, template_prints[page.template], _digest(data), ids, links
+                page.file, read_ids, template_prints[page.template], _digest(data), ids, links
             )
             rendered[page.file] = data
         self._graph.update(current, records, self.page_records)
@@ -556,6 +574,7 @@ class Engine:
             tuple(sorted(set(diagnostics))),
             bodies,
             pages=records,
+            prints=self._graph.prints,
             rendered=rendered,
             generated=generated,
             copies=copies,
