@@ -49,7 +49,11 @@ LESSON_SCHEMA = {
         Kind.WHOLE, "The lesson's number: unique in its track, the NN of its file name."
     ),
     "summary": Field(Kind.TEXT, "One sentence on what the lesson gives the reader."),
-    "minutes": Field(Kind.POSITIVE, "Reading time in minutes; estimated from the body if absent."),
+    "minutes": Field(
+        Kind.POSITIVE,
+        "Reading time in minutes; estimated from the body if absent.",
+        maximum=(600, "ten hours"),
+    ),
     "objectives": Field(Kind.TEXT_LIST, "What the reader can do afterwards, one item each."),
     "draft": Field(Kind.BOOL, "true keeps the lesson out of a build without --drafts."),
     "references": Field(
@@ -133,6 +137,8 @@ class TrackFields:
     title: str
     summary: str
     position: int | None
+    #: Where `position` is written, for a message about two tracks in one place.
+    position_pos: Pos | None = None
 
 
 def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
@@ -148,6 +154,7 @@ def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
         title=cast(str, values["title"]),
         summary=cast(str, values["summary"]),
         position=cast("int | None", values.get("position")),
+        position_pos=position.pos if (position := doc.get("position")) is not None else None,
     )
 
 
@@ -210,6 +217,12 @@ def parse_lesson(
             " make them match (rename the file or change the number)",
         )
         return None
+    if not parts.body.strip():
+        problems.add(
+            Pos(parts.body_line - 1, 1),
+            "the lesson has no body: write the lesson below this closing `---`",
+            "warning",
+        )
     words = count_words(parts.body)
     minutes = cast("int | None", values.get("minutes"))
     if minutes is None and words > LONG_BODY_WORDS:

@@ -120,9 +120,29 @@ class _Reader:
             if _is_hidden(entry.name) or entry.name == "site.yml":
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                self.track_folder(entry)
+                if self.is_asset_folder(entry):
+                    self.asset_folder(entry)
+                else:
+                    self.track_folder(entry)
             else:
                 self.asset(entry)
+
+    @staticmethod
+    def is_asset_folder(folder: Path) -> bool:
+        """A folder with no track.yml and no lessons holds files shared by the site
+        (`content/images/`): it is published as it is, not read as a track."""
+        if (folder / "track.yml").exists() or (folder / "track.yaml").exists():
+            return False
+        return not any(
+            entry.suffix == ".md" and not _is_hidden(entry.name) for entry in folder.iterdir()
+        )
+
+    def asset_folder(self, folder: Path) -> None:
+        """Every file under `folder`, hidden ones aside, published at the same place."""
+        for nested in sorted(folder.rglob("*")):
+            rel_parts = nested.relative_to(folder).parts
+            if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
+                self.asset(nested)
 
     def track_folder(self, folder: Path) -> None:
         slug = folder.name
@@ -153,10 +173,7 @@ class _Reader:
             if entry.suffix == ".md" and entry.is_file():
                 self.lesson(entry, slug)
             elif entry.is_dir() and not entry.is_symlink():
-                for nested in sorted(entry.rglob("*")):
-                    rel_parts = nested.relative_to(entry).parts
-                    if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
-                        self.asset(nested)
+                self.asset_folder(entry)
             else:
                 self.asset(entry)
 
@@ -275,6 +292,7 @@ def load_site(
         )
         for slug, path, fields in reader.tracks
     ]
+    diagnostics += _tied_positions(reader.tracks)
     with_files = {track for track, _ in numbered_files}
     diagnostics += check_tracks([track for track in tracks if track.slug not in with_files])
     ordered = tuple(sorted(set(diagnostics)))
@@ -294,3 +312,28 @@ def load_site(
         draft_files=frozenset() if drafts else draft_files,
         assets=assets,
     )
+
+
+def _tied_positions(tracks: list[tuple[str, str, TrackFields]]) -> list[Diagnostic]:
+    """A warning for each track whose `position` an earlier track (by folder) has taken."""
+    problems: list[Diagnostic] = []
+    first: dict[int, tuple[str, str]] = {}
+    for slug, path, fields in sorted(tracks):
+        if fields.position is None or fields.position_pos is None:
+            continue
+        if fields.position not in first:
+            first[fields.position] = (slug, path)
+            continue
+        other, other_path = first[fields.position]
+        problems.append(
+            Diagnostic(
+                path,
+                fields.position_pos.line,
+                fields.position_pos.column,
+                "warning",
+                f"`position: {fields.position}` is also the position of track `{other}`"
+                f" ({other_path}): give each track its own position; tied tracks are shown"
+                " in folder-name order",
+            )
+        )
+    return problems

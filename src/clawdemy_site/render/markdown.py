@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
@@ -17,14 +18,15 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.codehilite import CodeHiliteExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.toc import TocExtension, slugify
+from markdown.extensions.toc import TocExtension, slugify, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.body import BodyLink, BrokenBodyLink, InternalBodyLink, RenderedBody
 from clawdemy_site.render.callouts import CalloutExtension
-from clawdemy_site.render.math import MathExtension
+from clawdemy_site.render.math import MathExtension, MathProblem
 from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
 
@@ -33,14 +35,44 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
 #: Ids the page templates use; a body heading never takes one of them.
 TEMPLATE_IDS = frozenset(
-    {"content", "objectives-heading", "source-heading", "further-heading", "leads-heading"}
+    {
+        "content",
+        "objectives-heading",
+        "source-heading",
+        "further-heading",
+        "leads-heading",
+        "elsewhere-heading",
+    }
 )
 
 
+def _has_unlatin_letters(text: str) -> bool:
+    """True when a letter or digit of `text` has no ASCII form (Chinese, Cyrillic, Greek...)."""
+    return any(
+        char.isalnum() and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")
+        for char in text
+    )
+
+
 def heading_id(text: str, separator: str) -> str:
-    """A heading's id: Python-Markdown's slug, kept clear of the templates' own ids."""
-    slug = str(slugify(text, separator)) or "section"
+    """A heading's id: Python-Markdown's slug, kept clear of the templates' own ids.
+
+    Latin text gets the plain ASCII slug (`Café au lait` -> `cafe-au-lait`); a heading with
+    letters of any other script keeps them (`你好世界`), so its id says what it names.
+    Python-Markdown makes repeated ids unique (`_1`, `_2`)."""
+    slugger = slugify_unicode if _has_unlatin_letters(text) else slugify
+    slug = str(slugger(text, separator)) or "section"
     return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
+
+
+#: Python-Markdown writes an email autolink (`<someone@example.org>`) as character
+#: references, with `&` held as a placeholder while the tree is built.
+_OBFUSCATED = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(?:x([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _plain_address(value: str) -> str:
+    """An href with Python-Markdown's email obfuscation undone: `mailto:someone@...`."""
+    return _OBFUSCATED.sub(lambda m: chr(int(m[1], 16) if m[1] else int(m[2])), value)
 
 
 #: Raw HTML that the sanitizer removes; the author is told rather than surprised.
@@ -103,12 +135,14 @@ class _Context:
                     return self.body_line + offset, index + len(before) + 1
         return self.body_line, 1
 
-    def link_position(self, needle: str) -> tuple[int, int]:
+    def link_position(self, needle: str, *, advance: bool = True) -> tuple[int, int]:
         """File line and column of the next link to `needle`: links come in document order,
         so the n-th one gets the n-th place `needle` is written in link syntax (the first
-        place once those run out: e.g. one `[ref]: url` used twice)."""
+        place once those run out: e.g. one `[ref]: url` used twice). `advance=False` looks
+        without moving on, for a link whose place is asked for again."""
         nth = self.asked.get(needle, 0)
-        self.asked[needle] = nth + 1
+        if advance:
+            self.asked[needle] = nth + 1
         places = self.places.get(needle)
         if places is None:
             places = self.places[needle] = _link_places(self.lines, needle)
@@ -165,6 +199,14 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     except ValueError:  # e.g. `http://[::1/`, an unclosed IPv6 address
         ctx.report_link(url, f"link `{url}` is not a valid URL")
         return "#"
+    if " " in url:
+        ctx.report(
+            url,
+            f"link `{url}` contains a space: write `%20` for each space"
+            f" (`{url.replace(' ', '%20')}`)",
+            "warning",
+            at=ctx.link_position(url, advance=False),
+        )
     if parts.scheme:
         if parts.scheme.lower() not in SAFE_SCHEMES:
             ctx.report_link(
@@ -173,7 +215,7 @@ def _resolve(ctx: _Context, url: str) -> str | None:
             return "#"
         if parts.scheme.lower() in ("http", "https"):
             ctx.links.append(BodyLink(url, ctx.line_of(url)))
-        return None
+        return url.replace(" ", "%20") if " " in url else None
     if url.startswith("//"):
         ctx.report_link(url, f"link `{url}` has no scheme: write `https:{url}`")
         return "#"
@@ -210,6 +252,7 @@ class _LinkRewriter(Treeprocessor):
         self.ctx = ctx
 
     def run(self, root: etree.Element) -> None:
+        self.unclosed_math(root)
         for element in root.iter():
             if element.tag == "h1":
                 element.tag = "h2"
@@ -225,6 +268,9 @@ class _LinkRewriter(Treeprocessor):
             value = element.get(attribute)
             if value is None or element.get("class") in ("footnote-ref", "footnote-backref"):
                 continue
+            if AMP_SUBSTITUTE in value:
+                value = _plain_address(value)
+                element.set(attribute, value)
             written = value.strip()
             rewritten = _resolve(self.ctx, written)
             if rewritten is not None:
@@ -234,6 +280,26 @@ class _LinkRewriter(Treeprocessor):
                 self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
+
+    def unclosed_math(self, root: etree.Element) -> None:
+        """Warn of a `$$` left in the text: display math that opens and never closes.
+
+        Inline patterns have run, so every closed pair is MathML by now, and an escaped
+        `\\$` is still a placeholder: a `$$` left in text outside code is unclosed."""
+        for element in root.iter():
+            texts = [] if element.tag in ("code", "pre") else [element.text]
+            texts.append(element.tail)
+            for text in texts:
+                if text and "$$" in text:
+                    start = text.index("$$")
+                    snippet = text[start:].splitlines()[0].strip()
+                    self.ctx.report(
+                        snippet,
+                        "`$$` opens display math that is never closed: add the closing `$$`"
+                        " (math between `$$` may span lines of one paragraph, not a blank line)",
+                        "warning",
+                    )
+                    return
 
 
 class _LinkExtension(Extension):
@@ -254,7 +320,7 @@ class _Converter:
 
     md: Markdown
     rewriter: _LinkRewriter
-    math_problems: list[str]
+    math_problems: list[MathProblem]
     callouts: CalloutExtension
 
 
@@ -264,7 +330,7 @@ _converter: _Converter | None = None
 def _get_converter() -> _Converter:
     global _converter
     if _converter is None:
-        math_problems: list[str] = []
+        math_problems: list[MathProblem] = []
         rewriters: list[_LinkRewriter] = []
         callouts = CalloutExtension("", 1, [])
         md = Markdown(
@@ -322,9 +388,8 @@ def render_body(
                 " carry scripts, frames, styles, forms or event handlers",
                 "warning",
             )
-    for problem in math_problems:
-        tex = problem.split("`")[1] if "`" in problem else "$"
-        ctx.report(tex, problem)
+    for oddity in math_problems:
+        ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
     safe = sanitize_body(html)
     return RenderedBody(
         safe,
