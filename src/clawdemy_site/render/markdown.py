@@ -120,6 +120,8 @@ class _Context:
     asked: dict[str, int] = field(default_factory=dict)
     #: (line, column) in the body where each address is written in link syntax.
     places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: The text of the link being placed, to find it when its address was rewritten.
+    label: str = ""
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +135,25 @@ class _Context:
                 index = text.find(written)
                 if index >= 0:
                     return self.body_line + offset, index + len(before) + 1
+        return self.guess_position(needle)
+
+    def guess_position(self, needle: str) -> tuple[int, int]:
+        """Where a link whose rendered address differs from what was written (backticks in
+        a URL, say) is written: after the text of the link being placed (`[text](`), or
+        else after the longest start of the address written in link syntax."""
+        if self.label:
+            written = f"[{self.label}]("
+            for offset, text in enumerate(self.lines):
+                index = text.find(written)
+                if index >= 0:
+                    return self.body_line + offset, index + len(written) + 1
+        for cut in range(len(needle) - 1, 0, -1):
+            for before in ("](", "<", "]: ", '="', "='"):
+                written = f"{before}{needle[:cut]}"
+                for offset, text in enumerate(self.lines):
+                    index = text.find(written)
+                    if index >= 0:
+                        return self.body_line + offset, index + len(before) + 1
         return self.body_line, 1
 
     def link_position(self, needle: str, *, advance: bool = True) -> tuple[int, int]:
@@ -266,12 +287,17 @@ class _LinkRewriter(Treeprocessor):
             if attribute is None:
                 continue
             value = element.get(attribute)
-            if value is None or element.get("class") in ("footnote-ref", "footnote-backref"):
+            if value is None:
+                continue
+            if element.get("class") in ("footnote-ref", "footnote-backref"):
+                self.footnote_link(value, backref=element.get("class") == "footnote-backref")
                 continue
             if AMP_SUBSTITUTE in value:
                 value = _plain_address(value)
                 element.set(attribute, value)
             written = value.strip()
+            label = "".join(element.itertext()) if element.tag == "a" else element.get("alt")
+            self.ctx.label = label or ""
             rewritten = _resolve(self.ctx, written)
             if rewritten is not None:
                 element.set(attribute, rewritten)
@@ -280,6 +306,19 @@ class _LinkRewriter(Treeprocessor):
                 self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
+
+    def footnote_link(self, href: str, *, backref: bool) -> None:
+        """A link Python-Markdown made for a footnote (`#fn:label`, `#fnref:label`), placed
+        where the author wrote `[^label]` (the reference) or `[^label]:` (the note)."""
+        label = href.partition(":")[2]
+        written = f"[^{label}]:" if backref else f"[^{label}]"
+        line = self.ctx.body_line
+        for offset, text in enumerate(self.ctx.lines):
+            index = text.find(written)
+            if index >= 0 and (backref or not text.startswith(":", index + len(written))):
+                line = self.ctx.body_line + offset
+                break
+        self.ctx.internal.append(InternalBodyLink(href, href, line))
 
     def unclosed_math(self, root: etree.Element) -> None:
         """Warn of a `$$` left in the text: display math that opens and never closes.
