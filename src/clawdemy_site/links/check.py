@@ -22,6 +22,7 @@ from clawdemy_site.links.chain import PageOutcome, follow
 from clawdemy_site.links.fetch import Outcome, Request, attempt
 from clawdemy_site.links.fragments import wanted_fragment
 from clawdemy_site.links.model import (
+    UNCHECKED_FRAGMENT,
     CheckOptions,
     ExternalLink,
     HostPolicy,
@@ -98,7 +99,7 @@ def link_result(link: ExternalLink, page: PageOutcome) -> LinkResult:
     fragment = wanted_fragment(link.url)
     if fragment is not None and status in ("ok", "redirected"):
         if page.unchecked is not None:
-            note = f"fragment #{fragment} not checked: {page.unchecked}"
+            note = UNCHECKED_FRAGMENT.format(fragment=fragment, why=page.unchecked)
             detail = f"{detail}; {note}" if detail else note
         elif fragment not in page.found:
             status, detail = "broken", f"fragment #{fragment} not found"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -21,6 +22,13 @@ Status = Literal[
 EXCUSABLE: frozenset[Status] = frozenset({"timeout", "unreachable", "rate_limited"})
 #: Statuses that always fail a run.
 FATAL: frozenset[Status] = frozenset({"broken", "error"})
+
+
+#: The note a result's detail carries when the page answered but its body could not be
+#: searched for the link's fragment (over the read cap, a gzip bomb, not HTML, a coding the
+#: scanner cannot undo): the link is then not plainly `ok`.
+UNCHECKED_FRAGMENT = "fragment #{fragment} not checked: {why}"
+_UNCHECKED = re.compile(r"(?:^|; )fragment #.*? not checked: ")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,6 +61,13 @@ class LinkResult:
     flaky: bool = False
     #: True when the result came from the cache rather than a request made in this run.
     cached: bool = False
+
+    @property
+    def fragment_unverified(self) -> bool:
+        """True when the page answered but the fragment could not be looked for (the detail
+        says why): reported as a warning, never as a plain `ok`. Read from the detail, so it
+        survives the link history and `check-links merge` unchanged."""
+        return self.status in ("ok", "redirected") and bool(_UNCHECKED.search(self.detail))
 
     @property
     def fails_run(self) -> bool:

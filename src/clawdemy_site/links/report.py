@@ -62,6 +62,8 @@ def format_json(results: Sequence[LinkResult], summary: Summary) -> str:
                 "sources": [{"path": s.path, "line": s.line} for s in sorted(r.sources)],
                 "flaky": r.flaky,
                 "cached": r.cached,
+                # Only when set: the page answered but the fragment was not looked for.
+                **({"fragment_unverified": True} if r.fragment_unverified else {}),
             }
             for r in _by_url(results)
         ],
@@ -93,6 +95,8 @@ def format_text(results: Sequence[LinkResult], summary: Summary, *, color: bool)
             if level is None:
                 continue
             label = result.status.upper() + (" (flaky)" if result.flaky else "")
+            if result.fragment_unverified:
+                label += " (fragment not checked)"
             label = paint(label, _RED if level == "error" else _YELLOW)
             where = f"{place.path}:{place.line}: " if place.path else ""
             lines.append(f"{where}{label} {_headline(result)}")
@@ -115,6 +119,8 @@ def format_github(results: Sequence[LinkResult], summary: Summary) -> str:
         title = _GITHUB_TITLES.get(result.status, f"{result.status} link")
         if result.flaky:
             title = f"flaky link ({result.status.replace('_', ' ')})"
+        elif result.fragment_unverified:
+            title = "link fragment not checked"
         commands.append(_command(level, place, title, _headline(result)))
     notice = f"{tally(results)}; {verdict(summary)}"
     commands.append(github.command("notice", [("title", "link check")], notice))

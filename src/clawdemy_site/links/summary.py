@@ -68,7 +68,7 @@ def severity(result: LinkResult) -> Severity | None:
     (flaky, redirected, blocked); ``None`` when it is only counted (ok, excluded)."""
     if result.fails_run:
         return "error"
-    if result.flaky or result.status in ("redirected", "blocked"):
+    if result.flaky or result.fragment_unverified or result.status in ("redirected", "blocked"):
         return "warning"
     return None
 
@@ -108,6 +108,8 @@ def status_label(result: LinkResult) -> str:
     notes = [code_text(result.code)] if result.code is not None else []
     if result.flaky:
         notes.append("flaky")
+    if result.fragment_unverified:
+        notes.append("fragment not checked")
     return f"{label} ({', '.join(notes)})" if notes else label
 
 
