@@ -21,6 +21,8 @@ from clawdemy_site.content.validate import check_lesson_refs, check_numbering, c
 from clawdemy_site.errors import Diagnostic
 
 TRACK_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Largest lesson, track.yml or site.yml read (assets are copied, never read, and have no cap).
+MAX_TEXT_BYTES = 5 * 2**20
 #: Files that are never published as assets.
 IGNORED_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -68,6 +70,12 @@ def display_path(path: Path) -> str:
     return os.path.relpath(path)
 
 
+def _meant(path: Path) -> str:
+    """`; did you mean `track.yml`?` for `track.yaml` or `Track.yml`, else ``."""
+    meant = {"site": "site.yml", "track": "track.yml"}.get(path.stem.lower())
+    return f"; did you mean `{meant}`?" if meant and path.suffix != ".md" else ""
+
+
 def _is_hidden(name: str) -> bool:
     return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_FILES
 
@@ -89,7 +97,22 @@ class _Reader:
 
     def read_text(self, path: Path, problems: Problems) -> str | None:
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:
+                problems.add_at(
+                    1,
+                    1,
+                    f"the file is {size / 2**20:.1f} MiB, over the {MAX_TEXT_BYTES // 2**20} MiB"
+                    " a content file may hold: split it, or move data into an asset file",
+                )
+                return None
+            with path.open("rb") as stream:  # a file that grew since stat is cut, not read
+                data = stream.read(MAX_TEXT_BYTES + 1)
+            if len(data) > MAX_TEXT_BYTES:
+                problems.add_at(
+                    1, 1, f"the file is over the {MAX_TEXT_BYTES // 2**20} MiB a content file may hold"
+                )
+                return None
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             before = data[: exc.start]
@@ -220,6 +243,18 @@ class _Reader:
         self.diagnostics += found
 
     def asset(self, path: Path) -> None:
+        if not path.is_symlink() and path.exists() and not path.is_file():
+            self.diagnostics.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "warning",
+                    f"`{path.name}` is not a regular file (a pipe, socket or device): it is"
+                    " not read or published",
+                )
+            )
+            return
         if path.suffix in (".md", ".yml", ".yaml"):
             self.diagnostics.append(
                 Diagnostic(
@@ -228,7 +263,8 @@ class _Reader:
                     1,
                     "warning",
                     f"`{path.name}` is not published: lessons are `.md` files directly in a"
-                    " track folder, and `.md` and `.yml` files are never copied as assets",
+                    " track folder, and `.md` and `.yml` files are never copied as assets"
+                    + _meant(path),
                 )
             )
             return
