@@ -198,8 +198,8 @@ def test_bad_links_are_errors_and_neutralised(markdown: str, message: str) -> No
 
 
 REMOVED = (
-    "is removed from the page: lessons may not carry scripts, frames, styles, forms or"
-    " event handlers"
+    "is removed from the page: lessons may not carry scripts, frames, styles, forms, event"
+    " handlers or javascript:, vbscript: and data: URLs"
 )
 
 

@@ -31,6 +31,8 @@ from clawdemy_site.render.sanitize import sanitize_body
 from clawdemy_site.render.urls import relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+#: The one `data:` URL a body may hold: an image's `src`.
+DATA_IMAGE = "data:image/"
 
 
 #: Ids the page templates use; a body heading never takes one of them.
@@ -78,7 +80,7 @@ def _plain_address(value: str) -> str:
 #: Raw HTML that the sanitizer removes; the author is told rather than surprised.
 _UNSAFE_HTML = re.compile(
     r"<\s*(?:script|iframe|style|object|embed|form|frame|frameset|base|meta|link)\b"
-    r"|\bon[a-z]+\s*=|javascript:",
+    r"|\bon[a-z]+\s*=|javascript:|vbscript:|\bdata:(?!image/)",
     re.IGNORECASE,
 )
 
@@ -122,6 +124,8 @@ class _Context:
     places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     #: The text of the link being placed, to find it when its address was rewritten.
     label: str = ""
+    #: The element whose address is being resolved (`a` or `img`).
+    tag: str = "a"
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -194,6 +198,50 @@ class _Context:
         self.broken.append(BrokenBodyLink(url, diagnostic))
 
 
+def _report_unsafe_html(ctx: _Context, blocks: list[str]) -> None:
+    """A warning at each script, frame, style, form, event handler or unsafe URL in raw
+    HTML (the sanitizer removes them), at the line and column where it is written.
+
+    Raw HTML is stashed in an order of its own (blocks first, then inline tags), so each
+    block is placed at the first body line holding its first line where the unsafe text
+    stands and no earlier warning stands already."""
+    claimed: set[tuple[int, int]] = set()
+    for block in blocks:
+        matches = list(_UNSAFE_HTML.finditer(block))
+        if not matches:
+            continue
+        start = len(block) - len(block.lstrip())
+        first = block[start:].splitlines()[0] if block.strip() else ""
+        holding = [n for n, text in enumerate(ctx.lines) if first and first in text]
+        for found in matches:
+            what = found.group(0).strip()
+            message = (
+                f"raw HTML `{what}` is removed from the page: lessons may not carry scripts,"
+                " frames, styles, forms, event handlers or javascript:, vbscript: and data: URLs"
+            )
+            before = block[start : found.start()]
+            place = None
+            for offset in holding:
+                head = ctx.lines[offset].find(first)
+                while head >= 0 and place is None:
+                    line = offset + before.count("\n")
+                    if "\n" in before:
+                        column = len(before) - before.rfind("\n")
+                    else:
+                        column = head + len(before) + 1
+                    written = ctx.lines[line][column - 1 :] if line < len(ctx.lines) else ""
+                    if (line, column) not in claimed and written.startswith(found.group(0)):
+                        place = (line, column)
+                    head = ctx.lines[offset].find(first, head + 1)
+                if place is not None:
+                    break
+            if place is None:
+                ctx.report(what, message, "warning")
+                continue
+            claimed.add(place)
+            ctx.report(what, message, "warning", at=(ctx.body_line + place[0], place[1]))
+
+
 def _link_places(lines: list[str], needle: str) -> list[tuple[int, int]]:
     """(line, column) of each place where `needle` is written in link syntax: those of the
     most specific syntax first, each in document order; each line once. Lines 0-based,
@@ -229,6 +277,8 @@ def _resolve(ctx: _Context, url: str) -> str | None:
             at=ctx.link_position(url, advance=False),
         )
     if parts.scheme:
+        if ctx.tag == "img" and url.lower().startswith(DATA_IMAGE):
+            return None  # an image written into the page; the sanitizer keeps only these
         if parts.scheme.lower() not in SAFE_SCHEMES:
             ctx.report_link(
                 url, f"link `{url}` uses the `{parts.scheme}:` scheme; use http, https or mailto"
@@ -298,6 +348,7 @@ class _LinkRewriter(Treeprocessor):
             written = value.strip()
             label = "".join(element.itertext()) if element.tag == "a" else element.get("alt")
             self.ctx.label = label or ""
+            self.ctx.tag = str(element.tag)
             rewritten = _resolve(self.ctx, written)
             if rewritten is not None:
                 element.set(attribute, rewritten)
@@ -419,14 +470,7 @@ def render_body(
     for block in md.htmlStash.rawHtmlBlocks:
         for found in _RAW_HTML_URL.finditer(str(block)):
             ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
-        unsafe = _UNSAFE_HTML.search(str(block))
-        if unsafe:
-            ctx.report(
-                unsafe.group(0),
-                f"raw HTML `{unsafe.group(0).strip()}` is removed from the page: lessons may not"
-                " carry scripts, frames, styles, forms or event handlers",
-                "warning",
-            )
+    _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks])
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
     safe = sanitize_body(html)

@@ -90,7 +90,15 @@ ATTRIBUTES: dict[str, set[str]] = {
     "aside": {"aria-labelledby"},
     **{tag: set(MATHML_ATTRIBUTES) for tag in MATHML_TAGS},
 }
-URL_SCHEMES = {"http", "https", "mailto"}
+URL_SCHEMES = {"http", "https", "mailto", "data"}
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Every attribute nh3 allows, except a `data:` URL anywhere but an image's `src`."""
+    if attribute in ("href", "src") and value.strip().lower().startswith("data:"):
+        keep = tag == "img" and attribute == "src"
+        return value if keep and value.strip().lower().startswith("data:image/") else None
+    return value
 
 
 def sanitize_body(html: str) -> str:
@@ -100,6 +108,7 @@ def sanitize_body(html: str) -> str:
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        attribute_filter=_keep_attribute,
         link_rel=None,
         filter_style_properties={"text-align"},
         strip_comments=True,

@@ -1,0 +1,31 @@
+"""The Content-Security-Policy every page of the theme carries, as a `<meta>` element.
+
+Only the site's own files may be scripts, styles, fonts or frames; images may also come
+from https (a body may show one) and `data:` (a `data:image` an author wrote). Plugins,
+forms and a `<base>` are refused. Inline scripts are refused too, with one exception: the
+live-reload script that `clawdemy serve` adds to pages it serves, allowed by its hash so
+that serving a page never needs a weaker policy. Style attributes stay allowed: the
+sanitizer lets only `text-align` through (table column alignment).
+"""
+
+from __future__ import annotations
+
+#: sha256 of the text of `serve.RELOAD_SCRIPT` (tests/test_hardening_attacks.py checks it).
+RELOAD_SCRIPT_HASH = "sha256-v/LF89kwOnMhXzynjVdLZM5qm6NolTM56Cp3Gc8oKgM="
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        f"script-src 'self' '{RELOAD_SCRIPT_HASH}'",
+        "style-src 'self'",
+        "style-src-attr 'unsafe-inline'",
+        "img-src 'self' https: data:",
+        "media-src 'self' https:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "frame-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
+)
