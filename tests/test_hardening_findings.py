@@ -347,3 +347,23 @@ def test_heading_ids_are_meaningful_and_unique_in_any_script(
         '<h2 id="section_1">',
     ):
         assert heading in markup
+
+
+def test_links_to_non_latin_heading_ids_are_checked_like_any_other(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files: Files = {
+        "t/02-x.md": lesson_text(2, body="## 你好世界\n\nSee [here](#你好世界)."),
+        "t/03-y.md": lesson_text(
+            3, body="[there](02-x.md#%E4%BD%A0%E5%A5%BD%E4%B8%96%E7%95%8C) and [gone](02-x.md#你好)"
+        ),
+    }
+    code, problems = build(tmp_path, monkeypatch, files)
+    assert (code, problems) == (
+        1,
+        [
+            "content/t/03-y.md:6:1: error: link `02-x.md#你好` names `#你好`, which is not an id"
+            " on `t/02-x/`: link to one of its headings (their ids are their words in lowercase,"
+            " joined by dashes)"
+        ],
+    )
