@@ -1,7 +1,8 @@
 """The Content-Security-Policy every page of the theme carries, as a `<meta>` element.
 
-Only the site's own files may be scripts, styles, fonts or frames; images may also come
-from https (a body may show one) and `data:` (a `data:image` an author wrote). Plugins,
+Only the site's own files may be scripts, styles or fonts; images may also come from https
+(a body may show one) and `data:` (a `data:image` an author wrote); frames from https, as
+the body sanitizer keeps only those of the hosts site.yml lists in `embed_hosts`. Plugins,
 forms and a `<base>` are refused. Inline scripts are refused too, with one exception: the
 live-reload script that `clawdemy serve` adds to pages it serves, allowed by its hash so
 that serving a page never needs a weaker policy. Style attributes stay allowed: the
@@ -23,7 +24,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "media-src 'self' https:",
         "font-src 'self'",
         "connect-src 'self'",
-        "frame-src 'self'",
+        "frame-src 'self' https:",  # the sanitizer keeps only frames of `embed_hosts`
         "object-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",

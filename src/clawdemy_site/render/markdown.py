@@ -27,7 +27,7 @@ from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.body import BodyLink, BrokenBodyLink, InternalBodyLink, RenderedBody
 from clawdemy_site.render.callouts import CalloutExtension
 from clawdemy_site.render.math import MathExtension, MathProblem
-from clawdemy_site.render.sanitize import sanitize_body
+from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
 from clawdemy_site.render.urls import relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -198,7 +198,20 @@ class _Context:
         self.broken.append(BrokenBodyLink(url, diagnostic))
 
 
-def _report_unsafe_html(ctx: _Context, blocks: list[str]) -> None:
+#: The address of the frame a raw `<iframe ...>` tag opens.
+_FRAME_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _allowed_frame(block: str, at: int, hosts: frozenset[str]) -> bool:
+    """True when the `<iframe` at `at` in `block` shows a page of one of `hosts`."""
+    tag = block[at : block.find(">", at) + 1 or len(block)]
+    found = _FRAME_SRC.search(tag)
+    return found is not None and embed_allowed(found.group(1), hosts)
+
+
+def _report_unsafe_html(
+    ctx: _Context, blocks: list[str], embed_hosts: frozenset[str] = frozenset()
+) -> None:
     """A warning at each script, frame, style, form, event handler or unsafe URL in raw
     HTML (the sanitizer removes them), at the line and column where it is written.
 
@@ -207,7 +220,15 @@ def _report_unsafe_html(ctx: _Context, blocks: list[str]) -> None:
     stands and no earlier warning stands already."""
     claimed: set[tuple[int, int]] = set()
     for block in blocks:
-        matches = list(_UNSAFE_HTML.finditer(block))
+        matches = [
+            found
+            for found in _UNSAFE_HTML.finditer(block)
+            if not (
+                embed_hosts
+                and found.group(0).lower().replace(" ", "") == "<iframe"
+                and _allowed_frame(block, found.start(), embed_hosts)
+            )
+        ]
         if not matches:
             continue
         start = len(block) - len(block.lstrip())
@@ -219,6 +240,8 @@ def _report_unsafe_html(ctx: _Context, blocks: list[str]) -> None:
                 f"raw HTML `{what}` is removed from the page: lessons may not carry scripts,"
                 " frames, styles, forms, event handlers or javascript:, vbscript: and data: URLs"
             )
+            if what.lower().replace(" ", "") in ("<iframe", "<object", "<embed"):
+                message += "; an iframe may show a page of a host listed in site.yml `embed_hosts`"
             before = block[start : found.start()]
             place = None
             for offset in holding:
@@ -449,9 +472,17 @@ _ID = re.compile(r'\sid="([^"]+)"')
 
 
 def render_body(
-    body: str, *, source: str, page_url: str, targets: LinkTargets, path: str, body_line: int
+    body: str,
+    *,
+    source: str,
+    page_url: str,
+    targets: LinkTargets,
+    path: str,
+    body_line: int,
+    embed_hosts: frozenset[str] = frozenset(),
 ) -> RenderedBody:
-    """Render one lesson body. `source` is the lesson file relative to content/."""
+    """Render one lesson body. `source` is the lesson file relative to content/;
+    `embed_hosts` are the hosts (site.yml) whose pages an iframe may show."""
     global _converter
     ctx = _Context(source, page_url, targets, path, body, body_line)
     converter = _get_converter()
@@ -470,10 +501,10 @@ def render_body(
     for block in md.htmlStash.rawHtmlBlocks:
         for found in _RAW_HTML_URL.finditer(str(block)):
             ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
-    _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks])
+    _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
-    safe = sanitize_body(html)
+    safe = sanitize_body(html, embed_hosts)
     return RenderedBody(
         safe,
         tuple(ctx.links),
