@@ -367,3 +367,17 @@ def test_links_to_non_latin_heading_ids_are_checked_like_any_other(
             " joined by dashes)"
         ],
     )
+
+
+def test_a_lesson_number_that_differs_from_the_file_says_both_ways_to_fix_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = lesson_text(1).replace("lesson: 1", "lesson: 7")
+    code, problems = build(tmp_path, monkeypatch, {"t/010-ten.md": text})
+    assert (code, problems) == (
+        1,
+        [
+            "content/t/010-ten.md:3:9: error: `lesson` is 7 but the file name says 010: write"
+            " `lesson: 10`, or rename the file to `007-ten.md`"
+        ],
+    )

@@ -245,7 +245,8 @@ def parse_lesson(
         problems.add(
             lesson_value.pos,
             f"`lesson` is {number} but the file name says {name_match['number']}:"
-            " make them match (rename the file or change the number)",
+            f" write `lesson: {file_number}`, or rename the file to"
+            f" `{number:0{len(name_match['number'])}d}-{name_match['slug']}.md`",
         )
         return None
     if not parts.body.strip():
