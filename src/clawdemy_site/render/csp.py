@@ -1,6 +1,6 @@
 """The Content-Security-Policy every page of the theme carries, as a `<meta>` element.
 
-Only the site's own files may be scripts, styles or fonts; images may also come from https
+Only the site's own files may be scripts, styles or fonts; images may also come from http(s)
 (a body may show one) and `data:` (a `data:image` an author wrote); frames from https, as
 the body sanitizer keeps only those of the hosts site.yml lists in `embed_hosts`. Plugins,
 forms and a `<base>` are refused. Inline scripts are refused too, with one exception: the
@@ -20,8 +20,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         f"script-src 'self' '{RELOAD_SCRIPT_HASH}'",
         "style-src 'self'",
         "style-src-attr 'unsafe-inline'",
-        "img-src 'self' https: data:",
-        "media-src 'self' https:",
+        "img-src 'self' https: http: data:",
+        "media-src 'self' https: http:",
         "font-src 'self'",
         "connect-src 'self'",
         "frame-src 'self' https:",  # the sanitizer keeps only frames of `embed_hosts`
