@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 from clawdemy_site.errors import ClawdemyError
 
@@ -235,6 +236,21 @@ class BuildLocked(ClawdemyError):
     """Another build of the same project is running."""
 
 
+#: Lock files this process holds. A forked child (a render worker) closes its copies at
+#: once: a flock belongs to the open file, so a worker outliving a killed build would
+#: otherwise keep the project locked.
+_held: list[IO[str]] = []
+
+
+def _close_held_locks() -> None:
+    for handle in _held:
+        handle.close()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
+
+
 @contextmanager
 def build_lock(folder: Path) -> Iterator[None]:
     """Hold `.clawdemy/build.lock` for a build; a second build is refused, not queued."""
@@ -257,6 +273,9 @@ def build_lock(folder: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        _held.append(handle)
         yield
     finally:
+        if handle in _held:
+            _held.remove(handle)
         handle.close()

@@ -165,6 +165,8 @@ class _BodyJob:
     page_url: str
     path: str
     body_line: int
+    #: Hosts whose pages an iframe may show (site.yml `embed_hosts`).
+    embed_hosts: frozenset[str] = frozenset()
 
 
 def _render_bodies(jobs: list[_BodyJob]) -> list[RenderedBody]:
@@ -179,6 +181,7 @@ def _render_bodies(jobs: list[_BodyJob]) -> list[RenderedBody]:
             targets=_worker_targets,
             path=job.path,
             body_line=job.body_line,
+            embed_hosts=job.embed_hosts,
         )
         for job in jobs
     ]
@@ -221,6 +224,19 @@ def _render_pages(
     return out
 
 
+def _die_with_parent() -> None:
+    """In a pool worker on Linux: be stopped when the build that forked it dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
 def _set_targets(targets: LinkTargets) -> None:
     global _worker_targets
     _worker_targets = targets
@@ -255,7 +271,9 @@ def _in_pool(
 
     context = multiprocessing.get_context("fork")
     chunks = _chunks(items, workers * 4)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent
+    ) as pool:
         futures = [pool.submit(function, *args, chunk) for chunk in chunks]
         return [item for future in futures for item in future.result()]
 
@@ -400,25 +418,26 @@ class Engine:
 
     # -- bodies ----------------------------------------------------------------------
 
-    def _body_key(self, lesson: Lesson, page_url: str) -> str:
+    def _body_key(self, lesson: Lesson, page_url: str, embed_hosts: frozenset[str]) -> str:
         known = self._body_keys.get(id(lesson))
-        if known is not None and known[0] is lesson and known[1] == page_url:
+        context = f"{page_url}\0{sorted(embed_hosts)}"
+        if known is not None and known[0] is lesson and known[1] == context:
             return known[2]
         key = fingerprint(
-            (self.renderer, lesson.source, lesson.path, lesson.body_line, page_url, lesson.body)
+            (self.renderer, lesson.source, lesson.path, lesson.body_line, context, lesson.body)
         )
-        self._body_keys[id(lesson)] = (lesson, page_url, key)
+        self._body_keys[id(lesson)] = (lesson, context, key)
         return key
 
     def _bodies(
-        self, lessons: Iterable[Lesson], targets: LinkTargets
+        self, lessons: Iterable[Lesson], targets: LinkTargets, embed_hosts: frozenset[str]
     ) -> tuple[dict[str, BodyRecord], frozenset[str]]:
         records: dict[str, BodyRecord] = {}
         jobs: list[_BodyJob] = []
         keys: dict[str, str] = {}
         for lesson in lessons:
             page_url = targets.pages.get(lesson.source, "")
-            key = keys[lesson.source] = self._body_key(lesson, page_url)
+            key = keys[lesson.source] = self._body_key(lesson, page_url, embed_hosts)
             known = self.body_records.get(lesson.source)
             if (
                 known is not None
@@ -428,7 +447,14 @@ class Engine:
                 records[lesson.source] = known
                 continue
             jobs.append(
-                _BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line)
+                _BodyJob(
+                    lesson.source,
+                    lesson.body,
+                    page_url,
+                    lesson.path,
+                    lesson.body_line,
+                    embed_hosts,
+                )
             )
         rendered = _in_pool(
             _render_bodies,
@@ -522,7 +548,8 @@ class Engine:
         self.lesson_records = {k: v for k, v in self.lesson_records.items() if k in present}
         assets = frozenset(asset.rel for asset in loaded.assets)
         targets = link_targets(loaded.lesson_files, assets, loaded.draft_files)
-        bodies, new_bodies = self._bodies(loaded.lessons, targets)
+        embed_hosts = frozenset(loaded.site.config.embed_hosts) if loaded.site else frozenset()
+        bodies, new_bodies = self._bodies(loaded.lessons, targets, embed_hosts)
         diagnostics = list(loaded.diagnostics)
         diagnostics += [d for record in bodies.values() for d in record.body.diagnostics]
         site = loaded.site

@@ -162,6 +162,8 @@ class SiteConfig:
     license: str | None = None
     attribution: str | None = None
     links: LinksConfig = LinksConfig()
+    #: Hosts whose pages a body may embed in an `iframe` (`www.youtube.com`); none by default.
+    embed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

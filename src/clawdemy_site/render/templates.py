@@ -21,6 +21,7 @@ from markupsafe import Markup
 from clawdemy_site.content.models import SiteConfig
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.plan import PlannedPage
+from clawdemy_site.render.csp import CONTENT_SECURITY_POLICY
 from clawdemy_site.render.urls import relative_url
 from clawdemy_site.render.views import PageView
 from clawdemy_site.render.words import minutes_sentence, number_in_words
@@ -73,6 +74,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # a constant, no "
     env.filters["minutes_sentence"] = minutes_sentence
     env.filters["in_words"] = number_in_words
     env.filters["sentence"] = sentence
