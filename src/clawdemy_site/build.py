@@ -11,21 +11,15 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir
-from clawdemy_site.engine import (
-    BodyRecord,
-    Engine,
-    EngineOptions,
-    EngineResult,
-    LessonRecord,
-    PageRecord,
-    code_version,
-    racy_window,
-)
+from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir, code_version
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
+from clawdemy_site.identity import FileIdentity, file_identity, racy_window, scan_folders
 from clawdemy_site.outguard import BUILD_MARKER
-from clawdemy_site.write import write_site
+
+if TYPE_CHECKING:  # the engine is imported only when a build has work to do
+    from clawdemy_site.engine import EngineResult, PageRecord
 
 Note = Callable[[str], None]
 
@@ -57,10 +51,10 @@ class InputManifest:
     build it made: when all are the same again, there is nothing to do."""
 
     settings: tuple[str, ...]
-    files: Mapping[str, tuple[int, int, int, int]]
+    files: Mapping[str, FileIdentity]
     taken_at_ns: int
-    #: The output folder's files as the build left them.
-    output: Mapping[str, tuple[int, int, int, int]]
+    #: Each file of the output folder as the build left it.
+    output: Mapping[str, FileIdentity]
     result: BuildResult
 
 
@@ -131,6 +125,8 @@ def check_content(
 
     Records from the cache are read, never written, so a check may run beside a build.
     """
+    from clawdemy_site.engine import BodyRecord, Engine, EngineOptions, LessonRecord
+
     cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
         known = _page_records(cache)
@@ -186,8 +182,9 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             known = cache.get_meta("manifest")
             if isinstance(known, InputManifest) and _still(known, settings, scanned, options):
                 return known.result
-            built = _build(options, cache, folder / "trash")
-            output = scan_folders([options.out_dir.resolve()])
+            built, files = _build(options, cache, folder / "trash")
+            out = options.out_dir.resolve()
+            output = {rel: file_identity(out / rel) or (0, 0, 0, 0) for rel in files}
             manifest = InputManifest(settings, scanned, taken_at, output, built)
             cache.save(put=(), meta={"manifest": manifest})
             return built
@@ -206,44 +203,20 @@ def _settings(options: BuildOptions) -> tuple[str, ...]:
     )
 
 
-def scan_inputs(options: BuildOptions) -> dict[str, tuple[int, int, int, int]]:
+def scan_inputs(options: BuildOptions) -> dict[str, FileIdentity]:
     """The identity (inode, size, modification and change times) of every file and folder a
     build reads: content, templates and the packaged theme."""
-    from clawdemy_site.render.templates import theme_dir
+    from clawdemy_site.packaged import theme_dir
 
     return scan_folders(
         [options.content_dir.resolve(), options.templates_dir.resolve(), theme_dir()]
     )
 
 
-def scan_folders(folders: list[Path]) -> dict[str, tuple[int, int, int, int]]:
-    """The identity of every file and folder under `folders` (links followed to files)."""
-    found: dict[str, tuple[int, int, int, int]] = {}
-    waiting = list(folders)
-    while waiting:
-        folder = waiting.pop()
-        try:
-            stat = os.stat(folder)
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        found[str(folder)] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-        for entry in entries:
-            try:
-                if entry.is_dir(follow_symlinks=False):
-                    waiting.append(Path(entry.path))
-                    continue
-                stat = entry.stat()  # a link's target: what the build reads
-            except OSError:
-                continue
-            found[entry.path] = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    return found
-
-
 def _still(
     known: InputManifest,
     settings: tuple[str, ...],
-    scanned: Mapping[str, tuple[int, int, int, int]],
+    scanned: Mapping[str, FileIdentity],
     options: BuildOptions,
 ) -> bool:
     """True when nothing a build reads or writes changed since `known` was taken."""
@@ -252,10 +225,17 @@ def _still(
     window = racy_window(identity[2] for identity in scanned.values())
     if any(identity[2] > known.taken_at_ns - window for identity in scanned.values()):
         return False  # changed too close to the last scan to trust the clock
-    return scan_folders([options.out_dir.resolve()]) == known.output
+    out = options.out_dir.resolve()
+    return all(file_identity(out / rel) == identity for rel, identity in known.output.items())
 
 
-def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> BuildResult:
+def _build(
+    options: BuildOptions, cache: BuildCache, trash: Path | None
+) -> tuple[BuildResult, list[str]]:
+    """The build, and every file it leaves in the output folder."""
+    from clawdemy_site.engine import BodyRecord, Engine, EngineOptions, LessonRecord
+    from clawdemy_site.write import write_site
+
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
     cached = _page_records(cache)
@@ -344,4 +324,4 @@ def _build(options: BuildOptions, cache: BuildCache, trash: Path | None) -> Buil
         warnings=result.diagnostics,
         lessons=sum(len(track.lessons) for track in site.tracks),
         tracks=len(site.tracks),
-    )
+    ), [*made_from, BUILD_MARKER]

@@ -15,14 +15,17 @@ import builtins
 import dataclasses
 import errno
 import fcntl
+import hashlib
 import importlib
 import io
 import os
 import pathlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from importlib.util import find_spec
 from pathlib import Path
 from typing import IO
 
@@ -73,6 +76,23 @@ def loads(blob: bytes) -> object:
 
 def dumps(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def code_version() -> str:
+    """A digest of this package's code and of the libraries that shape its output."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in ("markdown", "pygments", "nh3", "latex2mathml", "jinja2", "yaml", "markupsafe"):
+        spec = find_spec(name)
+        origin = spec.origin if spec else None
+        if origin and os.path.exists(origin):
+            stat = os.stat(origin)
+            digest.update(f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
 
 
 class CacheUnusable(Exception):

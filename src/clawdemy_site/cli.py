@@ -38,7 +38,7 @@ def resolve_templates(templates: Path | None) -> Path:
         return templates
     if Path("templates").is_dir():
         return Path("templates")
-    from clawdemy_site.render.templates import theme_dir
+    from clawdemy_site.packaged import theme_dir
 
     return theme_dir()
 

@@ -17,13 +17,14 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from clawdemy_site.buildcache import code_version
 from clawdemy_site.content.load import LessonParser, LoadResult, load_site, parse_lesson_text
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
+from clawdemy_site.identity import file_identity, racy_window
 from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
 from clawdemy_site.render.body import RenderedBody
 from clawdemy_site.render.views import LessonPrints, fingerprint
@@ -48,27 +49,6 @@ class LessonRecord:
     path: str = ""
     stat: tuple[int, int, int, int] = (0, 0, 0, 0)
     read_at_ns: int = 0
-
-
-#: A file changed less than this long before it was read may change again unseen within the
-#: file system's clock tick; such a file is always read again (git's "racily clean" rule).
-#: File systems with whole-second times (ext3, HFS+, FAT) get `COARSE_RACY_NS` instead.
-RACY_NS = 100_000_000
-COARSE_RACY_NS = 2_000_000_000
-
-
-def racy_window(mtimes_ns: Iterable[int]) -> int:
-    """How close to a scan a change must be to distrust the clock, judged from the times:
-    when none has a fraction of a second, the file system keeps whole seconds."""
-    return RACY_NS if any(mtime % 1_000_000_000 for mtime in mtimes_ns) else COARSE_RACY_NS
-
-
-def file_identity(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 @dataclass(frozen=True)
@@ -133,23 +113,6 @@ class EngineResult:
     @property
     def ok(self) -> bool:
         return self.site is not None and not any(d.severity == "error" for d in self.diagnostics)
-
-
-def code_version() -> str:
-    """A digest of this package's code and of the libraries that shape its output."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    for name in ("markdown", "pygments", "nh3", "latex2mathml", "jinja2", "yaml", "markupsafe"):
-        spec = find_spec(name)
-        origin = spec.origin if spec else None
-        if origin and os.path.exists(origin):
-            stat = os.stat(origin)
-            digest.update(f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(sys.version.encode())
-    return digest.hexdigest()
 
 
 # ---- work done in pool processes (and in this one for small jobs) -------------------
@@ -582,7 +545,7 @@ class Engine:
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
             diagnostics += body_fragment_problems(site, plan, bodies, records)
-        from clawdemy_site.render.templates import theme_dir
+        from clawdemy_site.packaged import theme_dir
 
         copies = {asset.rel: asset.source for asset in site.assets}
         for static_dir in (theme_dir() / "static", options.templates_dir / "static"):

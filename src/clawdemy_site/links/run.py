@@ -85,7 +85,7 @@ def template_locator(
     templates_dir: Path, template_of: dict[str, str]
 ) -> Callable[[str, str, str | None], SourceRef]:
     """Finds the template line that wrote a link on a built page, by the address it names."""
-    from clawdemy_site.render.templates import THEME_PREFIX, theme_dir
+    from clawdemy_site.packaged import THEME_PREFIX, theme_dir
 
     texts: dict[str, list[str]] = {}
     theme = theme_dir()
