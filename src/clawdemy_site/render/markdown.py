@@ -540,3 +540,17 @@ def _headings(tokens: list[dict[str, object]]) -> tuple[BodyHeading, ...]:
         if isinstance(children, list):
             found += _headings(children)
     return tuple(found)
+
+
+def warm_up() -> None:
+    """Load what rendering a first body would (Python-Markdown, Pygments' lexers, the math
+    converter), so that a process that waits for edits answers the first one quickly."""
+    sample = "## A\n\n$x^2$\n\n```python\nx = 1\n```\n"
+    render_body(
+        sample,
+        source="warm/00-up.md",
+        page_url="warm/00-up/",
+        targets=LinkTargets({}, frozenset()),
+        path="warm-up",
+        body_line=1,
+    )
