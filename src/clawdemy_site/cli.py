@@ -142,8 +142,9 @@ def init(folder: Path, title: str) -> None:
         click.echo(path)
     where = "" if folder == Path(".") else f"cd {folder} && "
     say(
-        f"\nnext: {where}clawdemy build --strict, then open build/index.html;"
-        ' add a lesson with `clawdemy new lesson first-steps "Title"`'
+        f"\nnext: {where}clawdemy serve, then open http://127.0.0.1:8000/;"
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`;'
+        " clawdemy build --strict writes the site into build/"
     )
 
 
