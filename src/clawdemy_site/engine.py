@@ -156,7 +156,18 @@ class _PageJob:
     view: PageView
 
 
-_OutcomeOfPage = tuple[bytes | None, Diagnostic | None]
+@dataclass(frozen=True)
+class _RenderedPage:
+    """A page's bytes, their digest, and the ids and links found in them (done where the
+    page was rendered, so that a pool spreads this work too)."""
+
+    data: bytes
+    digest: str
+    ids: frozenset[str]
+    links: tuple[str, ...]
+
+
+_OutcomeOfPage = tuple[_RenderedPage | None, Diagnostic | None]
 
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
@@ -181,9 +192,12 @@ def _render_pages(
     for job in jobs:
         try:
             text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
-            out.append((text.encode("utf-8"), None))
         except TemplateProblem as problem:
             out.append((None, problem.diagnostic))
+            continue
+        ids, links = scan_html(text)
+        data = text.encode("utf-8")
+        out.append((_RenderedPage(data, _digest(data), ids, links), None))
     return out
 
 
@@ -477,18 +491,22 @@ class Engine:
         rendered: dict[str, bytes] = {}
         problems: dict[str, Diagnostic] = {}
         for job, read, outcome in zip(jobs, reads, outcomes, strict=True):
-            data, problem = outcome
+            made, problem = outcome
             page = job.page
-            if data is None:
+            if made is None:
                 if problem is not None:
                     problems.setdefault(page.template, problem)  # one report a template
                 continue
-            ids, links = scan_html(data.decode("utf-8"))
             read_ids = tuple(sorted(sys.intern(input_id) for input_id in read))
             records[page.id] = PageRecord(
-                page.file, read_ids, template_prints[page.template], _digest(data), ids, links
+                page.file,
+                read_ids,
+                template_prints[page.template],
+                made.digest,
+                made.ids,
+                made.links,
             )
-            rendered[page.file] = data
+            rendered[page.file] = made.data
         self._graph.update(current, records, self.page_records)
         self.page_records = records
         return records, rendered, list(problems.values())
