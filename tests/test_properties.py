@@ -26,8 +26,8 @@ from clawdemy_site.content.references import (
     LESSON_SCHEMA as LESSON_ENTRY_SCHEMA,
 )
 from clawdemy_site.content.yamlnodes import YamlError, parse_yaml
+from clawdemy_site.engine import scan_html
 from clawdemy_site.links.fragments import AnchorScanner, BodyDecoder, wanted_fragment
-from clawdemy_site.links.internal import scan_page
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.markdown import render_body
 
@@ -214,8 +214,9 @@ html_text = st.lists(
 @PROPERTY
 @given(html_text)
 def test_the_link_extractor_reads_any_html(markup: str) -> None:
-    scan = scan_page(markup)
-    assert all(isinstance(link, str) for link in scan.links)
+    ids, links = scan_html(markup)
+    assert all(isinstance(link, str) for link in links)
+    assert all(isinstance(ident, str) for ident in ids)
 
 
 @PROPERTY
