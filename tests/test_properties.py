@@ -26,10 +26,10 @@ from clawdemy_site.content.references import (
     LESSON_SCHEMA as LESSON_ENTRY_SCHEMA,
 )
 from clawdemy_site.content.yamlnodes import YamlError, parse_yaml
-from clawdemy_site.engine import scan_html
 from clawdemy_site.links.fragments import AnchorScanner, BodyDecoder, wanted_fragment
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.markdown import render_body
+from clawdemy_site.workers import scan_html
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PATH = "content/t/02-x.md"

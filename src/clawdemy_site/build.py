@@ -19,7 +19,8 @@ from clawdemy_site.identity import FileIdentity, file_identity, racy_window, sca
 from clawdemy_site.outguard import BUILD_MARKER
 
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
-    from clawdemy_site.engine import EngineResult, PageRecord
+    from clawdemy_site.engine import EngineResult
+    from clawdemy_site.records import PageRecord
 
 Note = Callable[[str], None]
 
@@ -125,7 +126,8 @@ def check_content(
 
     Records from the cache are read, never written, so a check may run beside a build.
     """
-    from clawdemy_site.engine import BodyRecord, Engine, EngineOptions, LessonRecord
+    from clawdemy_site.engine import Engine, EngineOptions
+    from clawdemy_site.records import BodyRecord, LessonRecord
 
     cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
@@ -233,7 +235,8 @@ def _build(
     options: BuildOptions, cache: BuildCache, trash: Path | None
 ) -> tuple[BuildResult, list[str]]:
     """The build, and every file it leaves in the output folder."""
-    from clawdemy_site.engine import BodyRecord, Engine, EngineOptions, LessonRecord
+    from clawdemy_site.engine import Engine, EngineOptions
+    from clawdemy_site.records import BodyRecord, LessonRecord
     from clawdemy_site.write import write_site
 
     out = options.out_dir.resolve()

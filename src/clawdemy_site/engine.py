@@ -10,71 +10,29 @@ writes it, `serve` serves it, `check` and `check-links` read it. Nothing here wr
 from __future__ import annotations
 
 import hashlib
-import html
 import os
-import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
 from clawdemy_site.buildcache import code_version
 from clawdemy_site.content.load import LessonParser, LoadResult, load_site, parse_lesson_text
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.identity import file_identity, racy_window
-from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
-from clawdemy_site.render.body import RenderedBody
+from clawdemy_site.plan import LinkTargets, SitePlan, link_targets, plan_site
+from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.views import LessonPrints, fingerprint
-
-if TYPE_CHECKING:
-    import jinja2
-
-    from clawdemy_site.render.views import PageView
-
-#: Work below this many items is done in this process: a pool costs more than it saves.
-POOL_MIN_ITEMS = 120
-
-
-@dataclass(frozen=True)
-class LessonRecord:
-    """A lesson file parsed: the digest of what was parsed, the lesson, what was found, and
-    the file's identity (inode, size, times) with when it was read."""
-
-    digest: str
-    lesson: Lesson | None
-    diagnostics: tuple[Diagnostic, ...]
-    path: str = ""
-    stat: tuple[int, int, int, int] = (0, 0, 0, 0)
-    read_at_ns: int = 0
-
-
-@dataclass(frozen=True)
-class BodyRecord:
-    """A body rendered, keyed by its source; valid while every link lookup answers the same."""
-
-    key: str
-    body: RenderedBody
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint((self.key, self.body.lookups))
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """A page as last rendered: the inputs it read (their fingerprints are the last run's),
-    the digest of its templates and of its bytes, and the ids it offers and addresses it
-    links to."""
-
-    file: str
-    inputs: tuple[str, ...]
-    templates: str
-    digest: str
-    ids: frozenset[str]
-    links: tuple[str, ...]
+from clawdemy_site.workers import (
+    BodyJob,
+    PageJob,
+    in_pool,
+    render_bodies,
+    render_pages,
+    set_targets,
+)
 
 
 @dataclass(frozen=True)
@@ -113,169 +71,6 @@ class EngineResult:
     @property
     def ok(self) -> bool:
         return self.site is not None and not any(d.severity == "error" for d in self.diagnostics)
-
-
-# ---- work done in pool processes (and in this one for small jobs) -------------------
-
-_worker_targets: LinkTargets | None = None
-_worker_env: tuple[Path, jinja2.Environment] | None = None
-
-
-@dataclass(frozen=True)
-class _BodyJob:
-    source: str
-    body: str
-    page_url: str
-    path: str
-    body_line: int
-    #: Hosts whose pages an iframe may show (site.yml `embed_hosts`).
-    embed_hosts: frozenset[str] = frozenset()
-
-
-def _render_bodies(jobs: list[_BodyJob]) -> list[RenderedBody]:
-    from clawdemy_site.render.markdown import render_body
-
-    assert _worker_targets is not None
-    return [
-        render_body(
-            job.body,
-            source=job.source,
-            page_url=job.page_url,
-            targets=_worker_targets,
-            path=job.path,
-            body_line=job.body_line,
-            embed_hosts=job.embed_hosts,
-        )
-        for job in jobs
-    ]
-
-
-@dataclass(frozen=True)
-class _PageJob:
-    page: PlannedPage
-    view: PageView
-
-
-@dataclass(frozen=True)
-class _RenderedPage:
-    """A page's bytes, their digest, and the ids and links found in them (done where the
-    page was rendered, so that a pool spreads this work too)."""
-
-    data: bytes
-    digest: str
-    ids: frozenset[str]
-    links: tuple[str, ...]
-
-
-_OutcomeOfPage = tuple[_RenderedPage | None, Diagnostic | None]
-
-
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    global _worker_env
-    where = templates_dir.resolve()
-    if _worker_env is None or _worker_env[0] != where:
-        from clawdemy_site.render.templates import make_environment
-
-        _worker_env = (where, make_environment(where))
-    return _worker_env[1]
-
-
-def _render_pages(
-    templates_dir: Path, config: object, jobs: list[_PageJob]
-) -> list[_OutcomeOfPage]:
-    from clawdemy_site.content.models import SiteConfig
-    from clawdemy_site.render.templates import TemplateProblem, render_page
-
-    assert isinstance(config, SiteConfig)
-    env = _environment(templates_dir)
-    out: list[_OutcomeOfPage] = []
-    for job in jobs:
-        try:
-            text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
-        except TemplateProblem as problem:
-            out.append((None, problem.diagnostic))
-            continue
-        ids, links = scan_html(text)
-        data = text.encode("utf-8")
-        out.append((_RenderedPage(data, _digest(data), ids, links), None))
-    return out
-
-
-def _die_with_parent() -> None:
-    """In a pool worker on Linux: be stopped when the build that forked it dies."""
-    if sys.platform.startswith("linux"):
-        import ctypes
-        import signal
-
-        try:
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-
-
-def _set_targets(targets: LinkTargets) -> None:
-    global _worker_targets
-    _worker_targets = targets
-
-
-_Item = TypeVar("_Item")
-_Outcome = TypeVar("_Outcome")
-
-
-def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
-    size = max(1, -(-len(items) // parts))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _in_pool(
-    function: Callable[..., list[_Outcome]],
-    items: list[_Item],
-    *,
-    initial: Callable[[], None],
-    args: tuple[object, ...] = (),
-    parallel: bool = True,
-) -> list[_Outcome]:
-    """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
-    if not items:
-        return []
-    workers = min(os.cpu_count() or 1, 8)
-    initial()
-    if not parallel or len(items) < POOL_MIN_ITEMS or workers < 2:
-        return function(*args, items)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    chunks = _chunks(items, workers * 4)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent
-    ) as pool:
-        futures = [pool.submit(function, *args, chunk) for chunk in chunks]
-        return [item for future in futures for item in future.result()]
-
-
-# ---- the engine ---------------------------------------------------------------------
-
-#: An id or a link target in rendered HTML (double or single quotes), for link checks.
-_ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def scan_html(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The ids a page offers and the addresses it links to, in order."""
-    ids: set[str] = set()
-    links: list[str] = []
-    for name, double, single in _ATTRIBUTE.findall(text):
-        value = html.unescape(double or single)
-        if name == "id":
-            ids.add(value)
-        else:
-            links.append(value.strip())
-    return frozenset(ids), tuple(links)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
 class DependencyGraph:
@@ -410,7 +205,7 @@ class Engine:
         self, lessons: Iterable[Lesson], targets: LinkTargets, embed_hosts: frozenset[str]
     ) -> tuple[dict[str, BodyRecord], frozenset[str]]:
         records: dict[str, BodyRecord] = {}
-        jobs: list[_BodyJob] = []
+        jobs: list[BodyJob] = []
         keys: dict[str, str] = {}
         for lesson in lessons:
             page_url = targets.pages.get(lesson.source, "")
@@ -424,7 +219,7 @@ class Engine:
                 records[lesson.source] = known
                 continue
             jobs.append(
-                _BodyJob(
+                BodyJob(
                     lesson.source,
                     lesson.body,
                     page_url,
@@ -433,10 +228,10 @@ class Engine:
                     embed_hosts,
                 )
             )
-        rendered = _in_pool(
-            _render_bodies,
+        rendered = in_pool(
+            render_bodies,
             jobs,
-            initial=lambda: _set_targets(targets),
+            initial=lambda: set_targets(targets),
             parallel=self.options.parallel,
         )
         for job, body in zip(jobs, rendered, strict=True):
@@ -453,7 +248,7 @@ class Engine:
         from clawdemy_site.render.views import SiteIndex, SiteInputs, page_view
 
         templates_dir = self.options.templates_dir
-        env: jinja2.Environment = make_environment(templates_dir)
+        env = make_environment(templates_dir)
         template_prints = {
             name: fingerprint((self.renderer, template_fingerprint(env, name)))
             for name in {page.template for page in plan.pages}
@@ -465,7 +260,7 @@ class Engine:
         )
         suspects = self._graph.suspects(current)
         records: dict[str, PageRecord] = {}
-        jobs: list[_PageJob] = []
+        jobs: list[PageJob] = []
         reads: list[frozenset[str]] = []
         for page in plan.pages:
             known = self.page_records.get(page.id)
@@ -479,10 +274,10 @@ class Engine:
                 records[page.id] = known
                 continue
             inputs = SiteInputs(site, plan, lambda s: bodies[s].body, index)
-            jobs.append(_PageJob(page, page_view(inputs, page)))
+            jobs.append(PageJob(page, page_view(inputs, page)))
             reads.append(frozenset(inputs.read))
-        outcomes = _in_pool(
-            _render_pages,
+        outcomes = in_pool(
+            render_pages,
             jobs,
             initial=lambda: None,
             args=(templates_dir, site.config),

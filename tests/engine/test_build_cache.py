@@ -12,7 +12,7 @@ import pytest
 from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
-from clawdemy_site import engine as engine_module
+from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
@@ -184,8 +184,8 @@ def test_parallel_rendering_gives_the_same_bytes(
 ) -> None:
     options = BuildOptions(site / "content", TEMPLATES, site / "one")
     build_site(options)
-    monkeypatch.setattr(engine_module, "POOL_MIN_ITEMS", 1)
-    monkeypatch.setattr(engine_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "fresh-cache"))
     build_site(BuildOptions(site / "content", TEMPLATES, site / "two"))
     one, two = stamps(site / "one"), stamps(site / "two")
