@@ -77,11 +77,13 @@ def lesson_body(rng: random.Random, number: int, next_file: str | None) -> str:
         "| input | weight | product |\n| --- | --- | --- |\n"
         + "\n".join(f"| {i} | {i * 0.5} | {i * i * 0.5} |" for i in range(1, 6))
     )
-    parts.append("Inline math such as $w_1 a_1 + w_2 a_2 + b$ sits in the sentence.")
-    parts.append("$$\n\\sigma(x) = \\frac{1}{1 + e^{-x}}\n$$")
+    # Math and code differ from lesson to lesson, as they would in a real course.
+    unique = rng.randint(2, 10**6)
+    parts.append(f"Inline math such as $w_{{{unique}}} a_1 + b_{{{unique}}}$ sits here.")
+    parts.append(f"$$\n\\sigma(x) = \\frac{{1}}{{1 + e^{{-{unique}x}}}}\n$$")
     parts.append(
-        "```python\ndef weighted_sum(weights, inputs, bias):\n"
-        "    return sum(w * a for w, a in zip(weights, inputs)) + bias  # one neuron\n```"
+        f"```python\ndef weighted_sum_{unique}(weights, inputs, bias):\n"
+        f"    return sum(w * a for w, a in zip(weights, inputs)) + bias * {unique}  # neuron\n```"
     )
     parts.append("## Why it matters\n\n" + _paragraph(rng, 150) + "[^1]")
     if next_file is not None:

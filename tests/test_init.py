@@ -38,8 +38,9 @@ def course(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     code, stdout, stderr = run("init", "course", "--title", "Linear algebra: a start")
     assert (code, stdout.splitlines()) == (0, FILES)
     assert stderr == (
-        "\nnext: cd course && clawdemy build --strict, then open build/index.html;"
-        ' add a lesson with `clawdemy new lesson first-steps "Title"`\n'
+        "\nnext: cd course && clawdemy serve, then open http://127.0.0.1:8000/;"
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`;'
+        " clawdemy build --strict writes the site into build/\n"
     )
     monkeypatch.chdir(tmp_path / "course")
     return tmp_path / "course"
@@ -103,7 +104,7 @@ def test_init_in_the_current_empty_folder(tmp_path: Path, monkeypatch: pytest.Mo
     (tmp_path / ".git").mkdir()  # a fresh `git init` or clone still counts as empty
     code, stdout, stderr = run("init")
     assert (code, stdout.splitlines()[0]) == (0, "content/site.yml")
-    assert stderr.startswith("\nnext: clawdemy build --strict,")
+    assert stderr.startswith("\nnext: clawdemy serve, then")
     assert run("build", "--strict")[0] == 0
 
 

@@ -7,23 +7,20 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir
-from clawdemy_site.engine import (
-    BodyRecord,
-    Engine,
-    EngineOptions,
-    EngineResult,
-    LessonRecord,
-    PageRecord,
-    code_version,
-)
+from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir, code_version
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
+from clawdemy_site.identity import FileIdentity, file_identity, racy_window, scan_folders
 from clawdemy_site.outguard import BUILD_MARKER
-from clawdemy_site.write import write_site
+
+if TYPE_CHECKING:  # the engine is imported only when a build has work to do
+    from clawdemy_site.engine import EngineResult
+    from clawdemy_site.records import PageRecord
 
 Note = Callable[[str], None]
 
@@ -39,13 +36,27 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
-    result: EngineResult
     out_dir: Path
     pages: int
     files: int
     #: Files written anew (the rest were carried over from the last build).
     written: int
     warnings: tuple[Diagnostic, ...]
+    lessons: int
+    tracks: int
+
+
+@dataclass(frozen=True)
+class InputManifest:
+    """Every input file and folder of a build (its identity), the build's settings, and the
+    build it made: when all are the same again, there is nothing to do."""
+
+    settings: tuple[str, ...]
+    files: Mapping[str, FileIdentity]
+    taken_at_ns: int
+    #: Each file of the output folder as the build left it.
+    output: Mapping[str, FileIdentity]
+    result: BuildResult
 
 
 @dataclass(frozen=True)
@@ -84,8 +95,18 @@ def _ignore(_: str) -> None:
     return None
 
 
-def _open_cache(content_dir: Path, note: Note) -> BuildCache:
-    return BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), note)
+@dataclass(frozen=True)
+class PageRecords:
+    """Every page's record and the fingerprints of the inputs they were checked against,
+    kept as one value: pages share their input ids, which one pickle stores once."""
+
+    pages: Mapping[str, PageRecord]
+    prints: Mapping[str, str]
+
+
+def _page_records(cache: BuildCache) -> PageRecords | None:
+    found = cache.get_meta("pages")
+    return found if isinstance(found, PageRecords) else None
 
 
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
@@ -105,13 +126,18 @@ def check_content(
 
     Records from the cache are read, never written, so a check may run beside a build.
     """
-    cache = _open_cache(content_dir, _ignore)
+    from clawdemy_site.engine import Engine, EngineOptions
+    from clawdemy_site.records import BodyRecord, LessonRecord
+
+    cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
+        known = _page_records(cache)
         engine = Engine(
             EngineOptions(content_dir, templates_dir or Path("templates"), drafts),
             lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
             bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
-            pages=_records(cache, "page", PageRecord),  # type: ignore[arg-type]
+            pages=known.pages if known else None,
+            prints=known.prints if known else None,
         )
     finally:
         cache.close()
@@ -152,21 +178,75 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
     with build_lock(folder):
         cache = BuildCache(folder / DB_NAME, code_version(), note)
         try:
-            return _build(options, cache)
+            settings = _settings(options)
+            taken_at = time.time_ns()
+            scanned = scan_inputs(options)
+            known = cache.get_meta("manifest")
+            if isinstance(known, InputManifest) and _still(known, settings, scanned, options):
+                return known.result
+            built, files = _build(options, cache, folder / "trash")
+            out = options.out_dir.resolve()
+            output = {rel: file_identity(out / rel) or (0, 0, 0, 0) for rel in files}
+            manifest = InputManifest(settings, scanned, taken_at, output, built)
+            cache.save(put=(), meta={"manifest": manifest})
+            return built
         finally:
             cache.close()
 
 
-def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
+def _settings(options: BuildOptions) -> tuple[str, ...]:
+    return (
+        str(options.content_dir.resolve()),
+        str(options.templates_dir.resolve()),
+        str(options.out_dir.resolve()),
+        f"drafts={options.drafts}",
+        f"strict={options.strict}",
+        os.getcwd(),  # diagnostics name files relative to it
+    )
+
+
+def scan_inputs(options: BuildOptions) -> dict[str, FileIdentity]:
+    """The identity (inode, size, modification and change times) of every file and folder a
+    build reads: content, templates and the packaged theme."""
+    from clawdemy_site.packaged import theme_dir
+
+    return scan_folders(
+        [options.content_dir.resolve(), options.templates_dir.resolve(), theme_dir()]
+    )
+
+
+def _still(
+    known: InputManifest,
+    settings: tuple[str, ...],
+    scanned: Mapping[str, FileIdentity],
+    options: BuildOptions,
+) -> bool:
+    """True when nothing a build reads or writes changed since `known` was taken."""
+    if known.settings != settings or known.files != scanned:
+        return False
+    window = racy_window(identity[2] for identity in scanned.values())
+    if any(identity[2] > known.taken_at_ns - window for identity in scanned.values()):
+        return False  # changed too close to the last scan to trust the clock
+    out = options.out_dir.resolve()
+    return all(file_identity(out / rel) == identity for rel, identity in known.output.items())
+
+
+def _build(
+    options: BuildOptions, cache: BuildCache, trash: Path | None
+) -> tuple[BuildResult, list[str]]:
+    """The build, and every file it leaves in the output folder."""
+    from clawdemy_site.engine import Engine, EngineOptions
+    from clawdemy_site.records import BodyRecord, LessonRecord
+    from clawdemy_site.write import write_site
+
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
-    cached_pages = _records(cache, "page", PageRecord)
+    cached = _page_records(cache)
     cached_lessons = _records(cache, "lesson", LessonRecord)
     cached_bodies = _records(cache, "body", BodyRecord)
     pages: dict[str, PageRecord] = {}
-    if last is not None:
-        for key, record in cached_pages.items():
-            assert isinstance(record, PageRecord)
+    if last is not None and cached is not None:
+        for key, record in cached.pages.items():
             if _unchanged(out, record.file, last.files.get(record.file), record.digest):
                 pages[key] = record
     engine = Engine(
@@ -174,6 +254,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
         lessons=cached_lessons,  # type: ignore[arg-type]
         bodies=cached_bodies,  # type: ignore[arg-type]
         pages=pages,
+        prints=cached.prints if cached is not None else None,
     )
     result = engine.run()
     saved: list[tuple[str, str, object]] = [
@@ -213,7 +294,7 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
     no_change = last is not None and not files and not copies and set(reuse) == set(known)
     if not no_change:
         try:
-            write_site(out, files, copies, reuse=reuse)
+            write_site(out, files, copies, reuse=reuse, trash=trash)
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
@@ -227,23 +308,23 @@ def _build(options: BuildOptions, cache: BuildCache) -> BuildResult:
             continue
         stat = os.stat(out / rel)
         outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
-    gone += [("page", key) for key in cached_pages if key not in result.pages]
-    saved += [
-        ("page", key, record)
-        for key, record in result.pages.items()
-        if record.file in result.rendered or key not in pages
-    ]
     cache.save(
         put=saved,
         drop=gone,
-        meta={"output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs)},
+        meta={
+            "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
+            "pages": PageRecords(result.pages, result.prints),
+        },
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))
+    site = result.site
+    assert site is not None
     return BuildResult(
-        result=result,
         out_dir=options.out_dir,
         pages=page_count,
         files=len(made_from),
         written=0 if no_change else len(files) + len(copies),
         warnings=result.diagnostics,
-    )
+        lessons=sum(len(track.lessons) for track in site.tracks),
+        tracks=len(site.tracks),
+    ), [*made_from, BUILD_MARKER]

@@ -15,19 +15,24 @@ import builtins
 import dataclasses
 import errno
 import fcntl
+import hashlib
 import importlib
 import io
 import os
+import pathlib
 import pickle
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
+from importlib.util import find_spec
 from pathlib import Path
+from typing import IO
 
 from clawdemy_site.errors import ClawdemyError
 
 #: Bumped whenever what is stored changes shape.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 CACHE_DIR = ".clawdemy"
 DB_NAME = "build.sqlite"
 LOCK_NAME = "build.lock"
@@ -39,13 +44,15 @@ _allowed: dict[tuple[str, str], type] = {}
 
 
 def _allowed_class(module: str, name: str) -> type:
-    """A class the cache may name: clawdemy's dataclasses and builtin containers only."""
+    """A class the cache may name: clawdemy's dataclasses, builtin containers and paths."""
     found = _allowed.get((module, name))
     if found is not None:
         return found
     candidate: object = None
     if module == "builtins" and name in _SAFE_BUILTINS:
         candidate = getattr(builtins, name)
+    elif module == "pathlib" and name in ("PosixPath", "WindowsPath", "PurePosixPath"):
+        candidate = getattr(pathlib, name)  # made from its parts: runs no other code
     elif module.startswith("clawdemy_site."):
         candidate = getattr(importlib.import_module(module), name, None)
         if not (isinstance(candidate, type) and dataclasses.is_dataclass(candidate)):
@@ -71,6 +78,23 @@ def dumps(value: object) -> bytes:
     return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+def code_version() -> str:
+    """A digest of this package's code and of the libraries that shape its output."""
+    digest = hashlib.sha1(usedforsecurity=False)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    for name in ("markdown", "pygments", "nh3", "latex2mathml", "jinja2", "yaml", "markupsafe"):
+        spec = find_spec(name)
+        origin = spec.origin if spec else None
+        if origin and os.path.exists(origin):
+            stat = os.stat(origin)
+            digest.update(f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
 class CacheUnusable(Exception):
     """The cache cannot be trusted; it is discarded."""
 
@@ -90,9 +114,19 @@ def cache_dir(content_dir: Path) -> Path:
 class BuildCache:
     """One open cache database. Reads are lazy; writes happen in `save`."""
 
-    def __init__(self, path: Path, code_version: str, note: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        code_version: str,
+        note: Callable[[str], None],
+        *,
+        readonly: bool = False,
+    ) -> None:
         self.path = path
         self._db: sqlite3.Connection | None = None
+        if readonly:  # never created, discarded or changed: a check may run beside a build
+            self._db = self._open_readonly(path, code_version)
+            return
         try:
             self._db = self._open(path, code_version)
         except (sqlite3.DatabaseError, CacheUnusable, OSError, pickle.UnpicklingError) as exc:
@@ -109,6 +143,20 @@ class BuildCache:
         for name in (path, Path(f"{path}-journal"), Path(f"{path}-wal"), Path(f"{path}-shm")):
             with suppress(FileNotFoundError):
                 name.unlink()
+
+    @staticmethod
+    def _open_readonly(path: Path, code_version: str) -> sqlite3.Connection | None:
+        if not path.is_file():
+            return None
+        try:
+            db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.DatabaseError:
+            return None
+        if found is None or found[0] != f"{SCHEMA_VERSION}:{code_version}":
+            db.close()
+            return None
+        return db
 
     @staticmethod
     def _open(path: Path, code_version: str) -> sqlite3.Connection:
@@ -208,6 +256,21 @@ class BuildLocked(ClawdemyError):
     """Another build of the same project is running."""
 
 
+#: Lock files this process holds. A forked child (a render worker) closes its copies at
+#: once: a flock belongs to the open file, so a worker outliving a killed build would
+#: otherwise keep the project locked.
+_held: list[IO[str]] = []
+
+
+def _close_held_locks() -> None:
+    for handle in _held:
+        handle.close()
+    _held.clear()
+
+
+os.register_at_fork(after_in_child=_close_held_locks)
+
+
 @contextmanager
 def build_lock(folder: Path) -> Iterator[None]:
     """Hold `.clawdemy/build.lock` for a build; a second build is refused, not queued."""
@@ -230,6 +293,9 @@ def build_lock(folder: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(f"pid {os.getpid()}")
         handle.flush()
+        _held.append(handle)
         yield
     finally:
+        if handle in _held:
+            _held.remove(handle)
         handle.close()

@@ -38,7 +38,7 @@ def resolve_templates(templates: Path | None) -> Path:
         return templates
     if Path("templates").is_dir():
         return Path("templates")
-    from clawdemy_site.render.templates import theme_dir
+    from clawdemy_site.packaged import theme_dir
 
     return theme_dir()
 
@@ -86,10 +86,7 @@ def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict
     )
     if result.warnings:
         click.echo(format_report(result.warnings), err=True)
-    site = result.result.site
-    assert site is not None
-    lessons = sum(len(track.lessons) for track in site.tracks)
-    tracks = len(site.tracks)
+    lessons, tracks = result.lessons, result.tracks
     say(
         f"built {result.pages} pages ({lessons} lesson{'s' * (lessons != 1)}"
         f" in {tracks} track{'s' * (tracks != 1)}) into {out}"
@@ -145,8 +142,9 @@ def init(folder: Path, title: str) -> None:
         click.echo(path)
     where = "" if folder == Path(".") else f"cd {folder} && "
     say(
-        f"\nnext: {where}clawdemy build --strict, then open build/index.html;"
-        ' add a lesson with `clawdemy new lesson first-steps "Title"`'
+        f"\nnext: {where}clawdemy serve, then open http://127.0.0.1:8000/;"
+        ' add a lesson with `clawdemy new lesson first-steps "Title"`;'
+        " clawdemy build --strict writes the site into build/"
     )
 
 

@@ -10,82 +10,29 @@ writes it, `serve` serves it, `check` and `check-links` read it. Nothing here wr
 from __future__ import annotations
 
 import hashlib
-import html
 import os
-import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
+from clawdemy_site.buildcache import code_version
 from clawdemy_site.content.load import LessonParser, LoadResult, load_site, parse_lesson_text
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
-from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
-from clawdemy_site.render.body import RenderedBody
+from clawdemy_site.identity import file_identity, racy_window
+from clawdemy_site.plan import LinkTargets, SitePlan, link_targets, plan_site
+from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.views import LessonPrints, fingerprint
-
-if TYPE_CHECKING:
-    import jinja2
-
-    from clawdemy_site.render.views import PageView
-
-#: Work below this many items is done in this process: a pool costs more than it saves.
-POOL_MIN_ITEMS = 120
-
-
-@dataclass(frozen=True)
-class LessonRecord:
-    """A lesson file parsed: the digest of what was parsed, the lesson, what was found, and
-    the file's identity (inode, size, times) with when it was read."""
-
-    digest: str
-    lesson: Lesson | None
-    diagnostics: tuple[Diagnostic, ...]
-    path: str = ""
-    stat: tuple[int, int, int, int] = (0, 0, 0, 0)
-    read_at_ns: int = 0
-
-
-#: A file changed less than this long before it was read may change again unseen within the
-#: file system's clock tick; such a file is always read again (git's "racily clean" rule).
-RACY_NS = 2_000_000_000
-
-
-def file_identity(path: Path) -> tuple[int, int, int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
-
-
-@dataclass(frozen=True)
-class BodyRecord:
-    """A body rendered, keyed by its source; valid while every link lookup answers the same."""
-
-    key: str
-    body: RenderedBody
-
-    @property
-    def fingerprint(self) -> str:
-        return fingerprint((self.key, self.body.lookups))
-
-
-@dataclass(frozen=True)
-class PageRecord:
-    """A page as last rendered: what it read (input id, fingerprint), the digest of its
-    templates and of its bytes, and the ids it offers and addresses it links to."""
-
-    file: str
-    inputs: tuple[tuple[str, str], ...]
-    templates: str
-    digest: str
-    ids: frozenset[str]
-    links: tuple[str, ...]
+from clawdemy_site.workers import (
+    BodyJob,
+    PageJob,
+    in_pool,
+    render_bodies,
+    render_pages,
+    set_targets,
+)
 
 
 @dataclass(frozen=True)
@@ -118,171 +65,37 @@ class EngineResult:
     parsed: Mapping[str, LessonRecord] = field(default_factory=dict)
     #: Bodies rendered afresh in this run, by lesson file.
     new_bodies: frozenset[str] = frozenset()
+    #: Every input's fingerprint in this run, to check the page records against next time.
+    prints: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.site is not None and not any(d.severity == "error" for d in self.diagnostics)
 
 
-def code_version() -> str:
-    """A digest of this package's code and of the libraries that shape its output."""
-    digest = hashlib.sha1(usedforsecurity=False)
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode())
-        digest.update(path.read_bytes())
-    for name in ("markdown", "pygments", "nh3", "latex2mathml", "jinja2", "yaml", "markupsafe"):
-        spec = find_spec(name)
-        origin = spec.origin if spec else None
-        if origin and os.path.exists(origin):
-            stat = os.stat(origin)
-            digest.update(f"{name}:{origin}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    digest.update(sys.version.encode())
-    return digest.hexdigest()
-
-
-# ---- work done in pool processes (and in this one for small jobs) -------------------
-
-_worker_targets: LinkTargets | None = None
-_worker_env: tuple[Path, jinja2.Environment] | None = None
-
-
-@dataclass(frozen=True)
-class _BodyJob:
-    source: str
-    body: str
-    page_url: str
-    path: str
-    body_line: int
-
-
-def _render_bodies(jobs: list[_BodyJob]) -> list[RenderedBody]:
-    from clawdemy_site.render.markdown import render_body
-
-    assert _worker_targets is not None
-    return [
-        render_body(
-            job.body,
-            source=job.source,
-            page_url=job.page_url,
-            targets=_worker_targets,
-            path=job.path,
-            body_line=job.body_line,
-        )
-        for job in jobs
-    ]
-
-
-@dataclass(frozen=True)
-class _PageJob:
-    page: PlannedPage
-    view: PageView
-
-
-_OutcomeOfPage = tuple[bytes | None, Diagnostic | None]
-
-
-def _environment(templates_dir: Path) -> jinja2.Environment:
-    global _worker_env
-    where = templates_dir.resolve()
-    if _worker_env is None or _worker_env[0] != where:
-        from clawdemy_site.render.templates import make_environment
-
-        _worker_env = (where, make_environment(where))
-    return _worker_env[1]
-
-
-def _render_pages(
-    templates_dir: Path, config: object, jobs: list[_PageJob]
-) -> list[_OutcomeOfPage]:
-    from clawdemy_site.content.models import SiteConfig
-    from clawdemy_site.render.templates import TemplateProblem, render_page
-
-    assert isinstance(config, SiteConfig)
-    env = _environment(templates_dir)
-    out: list[_OutcomeOfPage] = []
-    for job in jobs:
-        try:
-            text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
-            out.append((text.encode("utf-8"), None))
-        except TemplateProblem as problem:
-            out.append((None, problem.diagnostic))
-    return out
-
-
-def _set_targets(targets: LinkTargets) -> None:
-    global _worker_targets
-    _worker_targets = targets
-
-
-_Item = TypeVar("_Item")
-_Outcome = TypeVar("_Outcome")
-
-
-def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
-    size = max(1, -(-len(items) // parts))
-    return [items[i : i + size] for i in range(0, len(items), size)]
-
-
-def _in_pool(
-    function: Callable[..., list[_Outcome]],
-    items: list[_Item],
-    *,
-    initial: Callable[[], None],
-    args: tuple[object, ...] = (),
-    parallel: bool = True,
-) -> list[_Outcome]:
-    """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
-    if not items:
-        return []
-    workers = min(os.cpu_count() or 1, 8)
-    initial()
-    if not parallel or len(items) < POOL_MIN_ITEMS or workers < 2:
-        return function(*args, items)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("fork")
-    chunks = _chunks(items, workers * 4)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = [pool.submit(function, *args, chunk) for chunk in chunks]
-        return [item for future in futures for item in future.result()]
-
-
-# ---- the engine ---------------------------------------------------------------------
-
-#: An id or a link target in rendered HTML (double or single quotes), for link checks.
-_ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-
-
-def scan_html(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The ids a page offers and the addresses it links to, in order."""
-    ids: set[str] = set()
-    links: list[str] = []
-    for name, double, single in _ATTRIBUTE.findall(text):
-        value = html.unescape(double or single)
-        if name == "id":
-            ids.add(value)
-        else:
-            links.append(value.strip())
-    return frozenset(ids), tuple(links)
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
-
-
 class DependencyGraph:
     """Which pages read which inputs, kept from one run of an engine to the next, so that a
     run only looks at the pages that read an input whose fingerprint changed."""
 
-    def __init__(self) -> None:
-        self._prints: dict[str, str] | None = None
+    def __init__(
+        self,
+        prints: Mapping[str, str] | None = None,
+        records: Mapping[str, PageRecord] | None = None,
+    ) -> None:
+        """`prints`: every input's fingerprint at the end of the run that left `records`."""
+        self._prints: dict[str, str] | None = dict(prints) if prints is not None else None
         self._readers: dict[str, set[str]] = {}
+        for page_id, record in (records or {}).items():
+            for input_id in record.inputs:
+                self._readers.setdefault(input_id, set()).add(page_id)
+
+    @property
+    def prints(self) -> Mapping[str, str]:
+        return self._prints or {}
 
     def suspects(self, current: Mapping[str, str]) -> set[str] | None:
         """The pages that read a changed input; None when there is no earlier run to go by
-        (every page's record is then checked input by input)."""
+        (every page is then rendered)."""
         if self._prints is None:
             return None
         before = self._prints
@@ -301,11 +114,11 @@ class DependencyGraph:
     ) -> None:
         for page_id, old in before.items():
             if records.get(page_id) is not old:
-                for input_id, _ in old.inputs:
+                for input_id in old.inputs:
                     self._readers.get(input_id, set()).discard(page_id)
         for page_id, record in records.items():
             if before.get(page_id) is not record or self._prints is None:
-                for input_id, _ in record.inputs:
+                for input_id in record.inputs:
                     self._readers.setdefault(input_id, set()).add(page_id)
         self._prints = dict(current)
 
@@ -320,7 +133,10 @@ class Engine:
         lessons: Mapping[str, LessonRecord] | None = None,
         bodies: Mapping[str, BodyRecord] | None = None,
         pages: Mapping[str, PageRecord] | None = None,
+        prints: Mapping[str, str] | None = None,
     ) -> None:
+        """Records of earlier runs: `pages` are trusted only with `prints`, the fingerprints
+        of every input when they were last checked."""
         self.options = options
         self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
         self.body_records: dict[str, BodyRecord] = dict(bodies or {})
@@ -329,7 +145,9 @@ class Engine:
         #: Fingerprints kept between runs, by the id of the lesson value they were made from.
         self._lesson_prints: LessonPrints = {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
-        self._graph = DependencyGraph()
+        if prints is None:
+            self.page_records = {}
+        self._graph = DependencyGraph(prints, self.page_records)
 
     # -- reading ---------------------------------------------------------------------
 
@@ -364,31 +182,34 @@ class Engine:
         if known is None or known.path != shown:
             return None
         identity = file_identity(file)
-        if identity is None or identity != known.stat or identity[2] > known.read_at_ns - RACY_NS:
+        if identity is None or identity != known.stat:
+            return None
+        if identity[2] > known.read_at_ns - racy_window((identity[2], identity[3])):
             return None
         return known.lesson, known.diagnostics
 
     # -- bodies ----------------------------------------------------------------------
 
-    def _body_key(self, lesson: Lesson, page_url: str) -> str:
+    def _body_key(self, lesson: Lesson, page_url: str, embed_hosts: frozenset[str]) -> str:
         known = self._body_keys.get(id(lesson))
-        if known is not None and known[0] is lesson and known[1] == page_url:
+        context = f"{page_url}\0{sorted(embed_hosts)}"
+        if known is not None and known[0] is lesson and known[1] == context:
             return known[2]
         key = fingerprint(
-            (self.renderer, lesson.source, lesson.path, lesson.body_line, page_url, lesson.body)
+            (self.renderer, lesson.source, lesson.path, lesson.body_line, context, lesson.body)
         )
-        self._body_keys[id(lesson)] = (lesson, page_url, key)
+        self._body_keys[id(lesson)] = (lesson, context, key)
         return key
 
     def _bodies(
-        self, lessons: Iterable[Lesson], targets: LinkTargets
+        self, lessons: Iterable[Lesson], targets: LinkTargets, embed_hosts: frozenset[str]
     ) -> tuple[dict[str, BodyRecord], frozenset[str]]:
         records: dict[str, BodyRecord] = {}
-        jobs: list[_BodyJob] = []
+        jobs: list[BodyJob] = []
         keys: dict[str, str] = {}
         for lesson in lessons:
             page_url = targets.pages.get(lesson.source, "")
-            key = keys[lesson.source] = self._body_key(lesson, page_url)
+            key = keys[lesson.source] = self._body_key(lesson, page_url, embed_hosts)
             known = self.body_records.get(lesson.source)
             if (
                 known is not None
@@ -398,12 +219,19 @@ class Engine:
                 records[lesson.source] = known
                 continue
             jobs.append(
-                _BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line)
+                BodyJob(
+                    lesson.source,
+                    lesson.body,
+                    page_url,
+                    lesson.path,
+                    lesson.body_line,
+                    embed_hosts,
+                )
             )
-        rendered = _in_pool(
-            _render_bodies,
+        rendered = in_pool(
+            render_bodies,
             jobs,
-            initial=lambda: _set_targets(targets),
+            initial=lambda: set_targets(targets),
             parallel=self.options.parallel,
         )
         for job, body in zip(jobs, rendered, strict=True):
@@ -417,21 +245,22 @@ class Engine:
         self, site: Site, plan: SitePlan, bodies: Mapping[str, BodyRecord]
     ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
         from clawdemy_site.render.templates import make_environment, template_fingerprint
-        from clawdemy_site.render.views import SiteInputs, page_view
+        from clawdemy_site.render.views import SiteIndex, SiteInputs, page_view
 
         templates_dir = self.options.templates_dir
-        env: jinja2.Environment = make_environment(templates_dir)
+        env = make_environment(templates_dir)
         template_prints = {
             name: fingerprint((self.renderer, template_fingerprint(env, name)))
             for name in {page.template for page in plan.pages}
         }
-        current = SiteInputs(site, plan, lambda s: bodies[s].body).fingerprints(
+        index = SiteIndex.of(site)
+        current = SiteInputs(site, plan, lambda s: bodies[s].body, index).fingerprints(
             {source: record.fingerprint for source, record in bodies.items()},
             self._lesson_prints,
         )
         suspects = self._graph.suspects(current)
         records: dict[str, PageRecord] = {}
-        jobs: list[_PageJob] = []
+        jobs: list[PageJob] = []
         reads: list[frozenset[str]] = []
         for page in plan.pages:
             known = self.page_records.get(page.id)
@@ -439,18 +268,16 @@ class Engine:
                 known is not None
                 and known.file == page.file
                 and known.templates == template_prints[page.template]
-                and (
-                    (suspects is not None and page.id not in suspects)
-                    or all(current.get(input_id) == print_ for input_id, print_ in known.inputs)
-                )
+                and suspects is not None
+                and page.id not in suspects
             ):
                 records[page.id] = known
                 continue
-            inputs = SiteInputs(site, plan, lambda s: bodies[s].body)
-            jobs.append(_PageJob(page, page_view(inputs, page)))
+            inputs = SiteInputs(site, plan, lambda s: bodies[s].body, index)
+            jobs.append(PageJob(page, page_view(inputs, page)))
             reads.append(frozenset(inputs.read))
-        outcomes = _in_pool(
-            _render_pages,
+        outcomes = in_pool(
+            render_pages,
             jobs,
             initial=lambda: None,
             args=(templates_dir, site.config),
@@ -459,18 +286,22 @@ class Engine:
         rendered: dict[str, bytes] = {}
         problems: dict[str, Diagnostic] = {}
         for job, read, outcome in zip(jobs, reads, outcomes, strict=True):
-            data, problem = outcome
+            made, problem = outcome
             page = job.page
-            if data is None:
+            if made is None:
                 if problem is not None:
                     problems.setdefault(page.template, problem)  # one report a template
                 continue
-            ids, links = scan_html(data.decode("utf-8"))
-            read_prints = tuple(sorted((input_id, current[input_id]) for input_id in read))
+            read_ids = tuple(sorted(sys.intern(input_id) for input_id in read))
             records[page.id] = PageRecord(
-                page.file, read_prints, template_prints[page.template], _digest(data), ids, links
+                page.file,
+                read_ids,
+                template_prints[page.template],
+                made.digest,
+                made.ids,
+                made.links,
             )
-            rendered[page.file] = data
+            rendered[page.file] = made.data
         self._graph.update(current, records, self.page_records)
         self.page_records = records
         return records, rendered, list(problems.values())
@@ -493,7 +324,8 @@ class Engine:
         self.lesson_records = {k: v for k, v in self.lesson_records.items() if k in present}
         assets = frozenset(asset.rel for asset in loaded.assets)
         targets = link_targets(loaded.lesson_files, assets, loaded.draft_files)
-        bodies, new_bodies = self._bodies(loaded.lessons, targets)
+        embed_hosts = frozenset(loaded.site.config.embed_hosts) if loaded.site else frozenset()
+        bodies, new_bodies = self._bodies(loaded.lessons, targets, embed_hosts)
         diagnostics = list(loaded.diagnostics)
         diagnostics += [d for record in bodies.values() for d in record.body.diagnostics]
         site = loaded.site
@@ -526,7 +358,7 @@ class Engine:
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
             diagnostics += body_fragment_problems(site, plan, bodies, records)
-        from clawdemy_site.render.templates import theme_dir
+        from clawdemy_site.packaged import theme_dir
 
         copies = {asset.rel: asset.source for asset in site.assets}
         for static_dir in (theme_dir() / "static", options.templates_dir / "static"):
@@ -545,6 +377,7 @@ class Engine:
             tuple(sorted(set(diagnostics))),
             bodies,
             pages=records,
+            prints=self._graph.prints,
             rendered=rendered,
             generated=generated,
             copies=copies,

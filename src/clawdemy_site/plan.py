@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal
 
 from clawdemy_site.content.models import Lesson, Site, Track
@@ -52,7 +53,7 @@ class PlannedPage:
     #: The lesson file (`neural-networks/02-x.md`) or track slug the page shows, if any.
     subject: str | None = None
 
-    @property
+    @cached_property
     def file(self) -> str:
         return page_file(self.url)
 

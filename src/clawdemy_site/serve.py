@@ -11,6 +11,7 @@ never reaches `build` output.
 
 from __future__ import annotations
 
+import gc
 import mimetypes
 import posixpath
 import threading
@@ -205,6 +206,10 @@ def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> 
     started = time.perf_counter()
     result = engine.run()
     site.update(result)
+    # What a run leaves (the site, its records) lives until the next one: keep the
+    # collector from walking it again and again while the next edit is awaited.
+    gc.collect()
+    gc.freeze()
     took = (time.perf_counter() - started) * 1000
     if result.ok:
         if result.diagnostics:
@@ -223,6 +228,9 @@ def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | Non
     engine = Engine(EngineOptions(options.content_dir, options.templates_dir, options.drafts))
     site = ServedSite()
     _run(engine, site, say, first=True)
+    from clawdemy_site.render.markdown import warm_up
+
+    warm_up()  # the first build rendered in worker processes; edits render here
     engine.options = EngineOptions(
         options.content_dir, options.templates_dir, options.drafts, parallel=False
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -19,10 +20,33 @@ class UnsafePath(ValueError):
 
 
 def _inside(root: Path, rel: str) -> Path:
-    path = (root / rel).resolve()
-    if not path.is_relative_to(root) or path == root:
+    """`root/rel`, for a plain relative path only. The staging folder is new and holds no
+    links, so a path without `..`, `.`, empty parts or a leading `/` cannot leave it."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
         raise UnsafePath(f"refusing to write `{rel}`: it is outside the output folder")
-    return path
+    return root / rel
+
+
+def _discard(folder: Path, trash: Path | None) -> None:
+    """Remove `folder`: moved into `trash` and deleted by a process of its own when one is
+    given (the build need not wait for thousands of unlinks), else here and now."""
+    if trash is not None:
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            moved = Path(tempfile.mkdtemp(prefix="old-", dir=trash))
+            os.rename(folder, moved / "site")
+            subprocess.Popen(
+                ["rm", "-rf", "--", str(moved)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            return
+        except OSError:  # another file system, or no `rm`: delete it here
+            pass
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _clear_stale(out: Path) -> None:
@@ -39,6 +63,7 @@ def write_site(
     *,
     reuse: Mapping[str, Path] | None = None,
     marker: str = "This folder is written by `clawdemy build`.\n",
+    trash: Path | None = None,
 ) -> None:
     """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
     (relative path -> the same file in the last build, hard-linked so that it keeps its
@@ -73,7 +98,7 @@ def write_site(
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
             os.rename(out, retired / out.name)
             os.rename(staging, out)
-            shutil.rmtree(retired, ignore_errors=True)
+            _discard(retired, trash)
         else:
             os.rename(staging, out)
     except BaseException:

@@ -253,7 +253,7 @@ CASES = [
         {"t/03-broken.md": lesson_text(2, title="Broken")},
         [
             "content/t/03-broken.md:3:9: error: `lesson` is 2 but the file name says 03:"
-            " make them match (rename the file or change the number)"
+            " write `lesson: 3`, or rename the file to `02-broken.md`"
         ],
         id="number-does-not-match-file-name",
     ),

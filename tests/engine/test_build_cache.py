@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import pickle
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
-from clawdemy_site import engine as engine_module
+from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
@@ -184,8 +185,8 @@ def test_parallel_rendering_gives_the_same_bytes(
 ) -> None:
     options = BuildOptions(site / "content", TEMPLATES, site / "one")
     build_site(options)
-    monkeypatch.setattr(engine_module, "POOL_MIN_ITEMS", 1)
-    monkeypatch.setattr(engine_module.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "fresh-cache"))
     build_site(BuildOptions(site / "content", TEMPLATES, site / "two"))
     one, two = stamps(site / "one"), stamps(site / "two")
@@ -201,3 +202,55 @@ def test_the_cache_lives_beside_content_by_default(
     assert run()[0] == 0
     assert (site / ".clawdemy" / "build.sqlite").is_file()
     assert (site / ".clawdemy" / ".gitignore").read_text().endswith("*\n")
+
+
+def test_an_unchanged_site_is_not_even_read_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    time.sleep(0.15)  # files written this close to a build are read again (racily clean)
+    assert run()[0] == 0
+    before = stamps(site / "build")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the engine ran although nothing changed")
+
+    monkeypatch.setattr("clawdemy_site.build._build", refuse)
+    code, stderr = run()
+    assert (code, stderr) == (0, "built 15 pages (3 lessons in 2 tracks) into build\n")
+    assert stamps(site / "build") == before
+
+
+@pytest.mark.parametrize("change", ["content", "output", "templates-option"])
+def test_any_change_is_noticed_by_the_quick_check(site: Path, change: str) -> None:
+    time.sleep(0.15)
+    assert run()[0] == 0
+    page = site / "build" / "t" / "01-intro" / "index.html"
+    args: tuple[str, ...] = ()
+    if change == "content":
+        lesson = site / "content" / "t" / "01-intro.md"
+        lesson.write_text(lesson.read_text().replace("Hello.", "Hello, again."))
+    elif change == "output":
+        page.write_text("vandalised")
+    else:
+        (site / "mine").symlink_to(TEMPLATES)
+        args = ("--templates", "mine")
+    assert run(*args)[0] == 0
+    text = page.read_text()
+    assert "<h1>Intro</h1>" in text
+    assert ("Hello, again." in text) == (change == "content")
+
+
+def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (site / "templates").symlink_to(TEMPLATES)
+    checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert (checked.exit_code, checked.stderr) == (0, "content is valid\n")
+    assert not (site / ".clawdemy").exists()
+    assert run()[0] == 0
+    database = site / ".clawdemy" / "build.sqlite"
+    before = database.read_bytes()
+    monkeypatch.setattr("clawdemy_site.build.code_version", lambda: "another")
+    checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
+    assert checked.exit_code == 0
+    assert database.read_bytes() == before

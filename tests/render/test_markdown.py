@@ -205,8 +205,8 @@ def test_bad_links_are_errors_and_neutralised(markdown: str, message: str) -> No
 
 
 REMOVED = (
-    "is removed from the page: lessons may not carry scripts, frames, styles, forms or"
-    " event handlers"
+    "is removed from the page: lessons may not carry scripts, frames, styles, forms, event"
+    " handlers or javascript:, vbscript: and data: URLs"
 )
 
 
@@ -234,7 +234,8 @@ REMOVED = (
         pytest.param(
             "<iframe src='https://e.example/'></iframe>",
             "<iframe",
-            f"{PATH}:12:1: warning: raw HTML `<iframe` {REMOVED}",
+            f"{PATH}:12:1: warning: raw HTML `<iframe` {REMOVED}; an iframe may show a page"
+            " of a host listed in site.yml `embed_hosts`",
             id="iframe",
         ),
         pytest.param('<p style="position:fixed">x</p>', "position", None, id="style"),

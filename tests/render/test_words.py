@@ -16,8 +16,18 @@ from clawdemy_site.render.words import minutes_sentence, number_in_words
         pytest.param(2, "About two minutes.", id="2"),
         pytest.param(12, "About twelve minutes.", id="12"),
         pytest.param(21, "About twenty-one minutes.", id="21"),
-        pytest.param(90, "About ninety minutes.", id="90"),
-        pytest.param(120, "About one hundred and twenty minutes.", id="120"),
+        pytest.param(59, "About fifty-nine minutes.", id="59"),
+        # From an hour on, in hours to the nearest half hour (a quarter hour rounds up).
+        pytest.param(60, "About one hour.", id="60"),
+        pytest.param(74, "About one hour.", id="74"),
+        pytest.param(75, "About one and a half hours.", id="75"),
+        pytest.param(90, "About one and a half hours.", id="90"),
+        pytest.param(105, "About two hours.", id="105"),
+        pytest.param(120, "About two hours.", id="120"),
+        pytest.param(130, "About two hours.", id="130"),
+        pytest.param(150, "About two and a half hours.", id="150"),
+        pytest.param(600, "About ten hours.", id="600"),
+        pytest.param(6000, "About one hundred hours.", id="6000"),
     ],
 )
 def test_minutes_sentence(minutes: int, sentence: str) -> None:

@@ -19,7 +19,7 @@ from clawdemy_site.content.models import (
     SourceCurriculum,
 )
 from clawdemy_site.content.references import read_prerequisites, read_references
-from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, parse_yaml
+from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, YSeq, parse_yaml
 
 SITE_SCHEMA = {
     "title": Field(Kind.TEXT, "The site's name, at the top of every page."),
@@ -35,6 +35,11 @@ SITE_SCHEMA = {
         Kind.TEXT, "The statement printed under every source curriculum, unless it has its own."
     ),
     "links": Field(Kind.ANY, "Settings of `clawdemy check-links`."),
+    "embed_hosts": Field(
+        Kind.TEXT_LIST,
+        "Hosts whose pages a lesson body may embed in an iframe, such as www.youtube.com;"
+        " every other iframe, object and embed is removed.",
+    ),
 }
 SITE_REQUIRED = ("title", "base_url", "language")
 TRACK_SCHEMA = {
@@ -49,7 +54,11 @@ LESSON_SCHEMA = {
         Kind.WHOLE, "The lesson's number: unique in its track, the NN of its file name."
     ),
     "summary": Field(Kind.TEXT, "One sentence on what the lesson gives the reader."),
-    "minutes": Field(Kind.POSITIVE, "Reading time in minutes; estimated from the body if absent."),
+    "minutes": Field(
+        Kind.POSITIVE,
+        "Reading time in minutes; estimated from the body if absent.",
+        maximum=(600, "ten hours"),
+    ),
     "objectives": Field(Kind.TEXT_LIST, "What the reader can do afterwards, one item each."),
     "draft": Field(Kind.BOOL, "true keeps the lesson out of a build without --drafts."),
     "references": Field(
@@ -114,7 +123,8 @@ def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
             language.pos, f"`language` must be a BCP 47 tag such as `en` or `pt-BR`, not `{tag}`"
         )
         return None
-    if values is None or links is None:
+    embed_hosts = _embed_hosts(doc, values, problems)
+    if values is None or links is None or embed_hosts is None:
         return None
     base_url = cast(str, values["base_url"])
     return SiteConfig(
@@ -125,7 +135,32 @@ def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
         license=cast("str | None", values.get("license")),
         attribution=cast("str | None", values.get("attribution")),
         links=links,
+        embed_hosts=embed_hosts,
     )
+
+
+#: A host name as `embed_hosts` takes it: `www.youtube.com`, no scheme, port or path.
+_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
+
+
+def _embed_hosts(
+    doc: YMap, values: dict[str, object] | None, problems: Problems
+) -> tuple[str, ...] | None:
+    """`embed_hosts`, each a lowercase host name; None after reporting a bad one."""
+    given = doc.get("embed_hosts")
+    if values is None or not isinstance(given, YSeq):
+        return ()
+    hosts = cast("tuple[str, ...]", values.get("embed_hosts", ()))
+    ok = True
+    for item, host in zip(given.items, hosts, strict=False):
+        if not _HOST.match(host.lower()):
+            problems.add(
+                item.pos,
+                f"each item of `embed_hosts` must be a host name such as `www.youtube.com`,"
+                f" not `{host}`",
+            )
+            ok = False
+    return tuple(host.lower() for host in hosts) if ok else None
 
 
 @dataclass(frozen=True)
@@ -133,6 +168,8 @@ class TrackFields:
     title: str
     summary: str
     position: int | None
+    #: Where `position` is written, for a message about two tracks in one place.
+    position_pos: Pos | None = None
 
 
 def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
@@ -148,6 +185,7 @@ def parse_track_fields(text: str, problems: Problems) -> TrackFields | None:
         title=cast(str, values["title"]),
         summary=cast(str, values["summary"]),
         position=cast("int | None", values.get("position")),
+        position_pos=position.pos if (position := doc.get("position")) is not None else None,
     )
 
 
@@ -207,9 +245,16 @@ def parse_lesson(
         problems.add(
             lesson_value.pos,
             f"`lesson` is {number} but the file name says {name_match['number']}:"
-            " make them match (rename the file or change the number)",
+            f" write `lesson: {file_number}`, or rename the file to"
+            f" `{number:0{len(name_match['number'])}d}-{name_match['slug']}.md`",
         )
         return None
+    if not parts.body.strip():
+        problems.add(
+            Pos(parts.body_line - 1, 1),
+            "the lesson has no body: write the lesson below this closing `---`",
+            "warning",
+        )
     words = count_words(parts.body)
     minutes = cast("int | None", values.get("minutes"))
     if minutes is None and words > LONG_BODY_WORDS:

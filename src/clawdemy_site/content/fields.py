@@ -8,6 +8,7 @@ the position of the key or value at fault, so the caller never stops early.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
@@ -37,6 +38,9 @@ class Field:
 
     kind: Kind
     description: str
+    #: The largest value a whole number may take, and what it stands for in a message
+    #: (`600 minutes, ten hours`): beyond it the value is surely a slip.
+    maximum: tuple[int, str] | None = None
 
 
 @dataclass
@@ -94,6 +98,20 @@ def check_url(url: str) -> str | None:
     return None
 
 
+#: A whole number written with leading zeros (`08`, `010`), as lesson file names are.
+_ZERO_PADDED = re.compile(r"^0[0-9]+$")
+#: Text that is plainly meant as a number (`"8"`, `1e20`, `12.5`).
+_NUMBER_LIKE = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
+
+
+def whole_number(value: YScalar) -> object:
+    """A scalar's value, with a plain zero-padded number read in base ten as the author
+    means it: YAML reads `010` as octal 8 and `08` as text."""
+    if value.source is not None and _ZERO_PADDED.match(value.source):
+        return int(value.source, 10)
+    return value.value
+
+
 def read_scalar(
     value: YValue,
     kind: Kind,
@@ -102,6 +120,7 @@ def read_scalar(
     *,
     label: str | None = None,
     optional: bool = True,
+    maximum: tuple[int, str] | None = None,
 ) -> object | None:
     """The value of a field of `kind`, or None after reporting why it is wrong.
 
@@ -129,6 +148,7 @@ def read_scalar(
         if isinstance(raw, bool):
             return raw
     elif kind in (Kind.WHOLE, Kind.POSITIVE):
+        raw = whole_number(value)
         if isinstance(raw, int) and not isinstance(raw, bool):
             if kind is Kind.POSITIVE and raw < 1:
                 problems.add(value.pos, f"{label} must be at least 1")
@@ -136,7 +156,25 @@ def read_scalar(
             if raw < 0:
                 problems.add(value.pos, f"{label} must not be negative")
                 return None
+            if maximum is not None and raw > maximum[0]:
+                problems.add(
+                    value.pos,
+                    f"{label} is {raw}, more than {maximum[1]}: write a whole number"
+                    f" from 1 to {maximum[0]}",
+                )
+                return None
             return raw
+        if isinstance(raw, str) and _NUMBER_LIKE.match(raw.strip()):
+            problems.add(
+                value.pos,
+                f"{label} must be a whole number written in digits, not `{raw.strip()}`"
+                + (
+                    f": write `{name}: {int(float(raw))}`"
+                    if float(raw).is_integer() and 0 <= float(raw) < 10**9
+                    else ""
+                ),
+            )
+            return None
     elif isinstance(raw, str):
         text = raw.strip()
         if not text:
@@ -193,7 +231,12 @@ def read_mapping(
         if isinstance(value, YScalar) and value.value is None and key.name not in required:
             continue  # `key:` with nothing after it: treat an optional key as absent
         checked = read_scalar(
-            value, field_.kind, key.name, problems, optional=key.name not in required
+            value,
+            field_.kind,
+            key.name,
+            problems,
+            optional=key.name not in required,
+            maximum=field_.maximum,
         )
         if checked is None:
             ok = False

@@ -21,6 +21,8 @@ from clawdemy_site.content.validate import check_lesson_refs, check_numbering, c
 from clawdemy_site.errors import Diagnostic
 
 TRACK_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Largest lesson, track.yml or site.yml read (assets are copied, never read, and have no cap).
+MAX_TEXT_BYTES = 5 * 2**20
 #: Files that are never published as assets.
 IGNORED_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
 
@@ -68,6 +70,12 @@ def display_path(path: Path) -> str:
     return os.path.relpath(path)
 
 
+def _meant(path: Path) -> str:
+    """`; did you mean `track.yml`?` for `track.yaml` or `Track.yml`, else ``."""
+    meant = {"site": "site.yml", "track": "track.yml"}.get(path.stem.lower())
+    return f"; did you mean `{meant}`?" if meant and path.suffix != ".md" else ""
+
+
 def _is_hidden(name: str) -> bool:
     return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_FILES
 
@@ -89,7 +97,22 @@ class _Reader:
 
     def read_text(self, path: Path, problems: Problems) -> str | None:
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            if size > MAX_TEXT_BYTES:
+                problems.add_at(
+                    1,
+                    1,
+                    f"the file is {size / 2**20:.1f} MiB, over the {MAX_TEXT_BYTES // 2**20} MiB"
+                    " a content file may hold: split it, or move data into an asset file",
+                )
+                return None
+            with path.open("rb") as stream:  # a file that grew since stat is cut, not read
+                data = stream.read(MAX_TEXT_BYTES + 1)
+            if len(data) > MAX_TEXT_BYTES:
+                problems.add_at(
+                    1, 1, f"the file is over the {MAX_TEXT_BYTES // 2**20} MiB a content file may hold"
+                )
+                return None
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
             before = data[: exc.start]
@@ -120,9 +143,29 @@ class _Reader:
             if _is_hidden(entry.name) or entry.name == "site.yml":
                 continue
             if entry.is_dir() and not entry.is_symlink():
-                self.track_folder(entry)
+                if self.is_asset_folder(entry):
+                    self.asset_folder(entry)
+                else:
+                    self.track_folder(entry)
             else:
                 self.asset(entry)
+
+    @staticmethod
+    def is_asset_folder(folder: Path) -> bool:
+        """A folder with no track.yml and no lessons holds files shared by the site
+        (`content/images/`): it is published as it is, not read as a track."""
+        if (folder / "track.yml").exists() or (folder / "track.yaml").exists():
+            return False
+        return not any(
+            entry.suffix == ".md" and not _is_hidden(entry.name) for entry in folder.iterdir()
+        )
+
+    def asset_folder(self, folder: Path) -> None:
+        """Every file under `folder`, hidden ones aside, published at the same place."""
+        for nested in sorted(folder.rglob("*")):
+            rel_parts = nested.relative_to(folder).parts
+            if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
+                self.asset(nested)
 
     def track_folder(self, folder: Path) -> None:
         slug = folder.name
@@ -153,10 +196,7 @@ class _Reader:
             if entry.suffix == ".md" and entry.is_file():
                 self.lesson(entry, slug)
             elif entry.is_dir() and not entry.is_symlink():
-                for nested in sorted(entry.rglob("*")):
-                    rel_parts = nested.relative_to(entry).parts
-                    if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
-                        self.asset(nested)
+                self.asset_folder(entry)
             else:
                 self.asset(entry)
 
@@ -164,8 +204,12 @@ class _Reader:
         """`display_path` of a file found by the walk, without asking the OS for each one."""
         if self._shown_root is None:
             self._shown_root = display_path(self.content_dir)
-        rel = path.relative_to(self.content_dir).as_posix()
+        rel = self.rel(path)
         return rel if self._shown_root == "." else f"{self._shown_root}/{rel}"
+
+    def rel(self, path: Path) -> str:
+        """A path found by the walk, relative to content/ (`track/NN-x.md`)."""
+        return str(path)[len(str(self.content_dir)) + 1 :].replace(os.sep, "/")
 
     def outside(self, path: Path) -> bool:
         """True (and reported) when `path` is a link to something outside content/.
@@ -187,7 +231,7 @@ class _Reader:
     def lesson(self, path: Path, track: str) -> None:
         if self.outside(path):
             return
-        self.lesson_files.add(path.relative_to(self.content_dir).as_posix())
+        self.lesson_files.add(self.rel(path))
         problems = Problems(self.shown(path))
         recalled = self.recall(path, problems.path) if self.recall is not None else None
         if recalled is not None:
@@ -203,6 +247,18 @@ class _Reader:
         self.diagnostics += found
 
     def asset(self, path: Path) -> None:
+        if not path.is_symlink() and path.exists() and not path.is_file():
+            self.diagnostics.append(
+                Diagnostic(
+                    display_path(path),
+                    1,
+                    1,
+                    "warning",
+                    f"`{path.name}` is not a regular file (a pipe, socket or device): it is"
+                    " not read or published",
+                )
+            )
+            return
         if path.suffix in (".md", ".yml", ".yaml"):
             self.diagnostics.append(
                 Diagnostic(
@@ -211,7 +267,8 @@ class _Reader:
                     1,
                     "warning",
                     f"`{path.name}` is not published: lessons are `.md` files directly in a"
-                    " track folder, and `.md` and `.yml` files are never copied as assets",
+                    " track folder, and `.md` and `.yml` files are never copied as assets"
+                    + _meant(path),
                 )
             )
             return
@@ -275,6 +332,7 @@ def load_site(
         )
         for slug, path, fields in reader.tracks
     ]
+    diagnostics += _tied_positions(reader.tracks)
     with_files = {track for track, _ in numbered_files}
     diagnostics += check_tracks([track for track in tracks if track.slug not in with_files])
     ordered = tuple(sorted(set(diagnostics)))
@@ -294,3 +352,28 @@ def load_site(
         draft_files=frozenset() if drafts else draft_files,
         assets=assets,
     )
+
+
+def _tied_positions(tracks: list[tuple[str, str, TrackFields]]) -> list[Diagnostic]:
+    """A warning for each track whose `position` an earlier track (by folder) has taken."""
+    problems: list[Diagnostic] = []
+    first: dict[int, tuple[str, str]] = {}
+    for slug, path, fields in sorted(tracks):
+        if fields.position is None or fields.position_pos is None:
+            continue
+        if fields.position not in first:
+            first[fields.position] = (slug, path)
+            continue
+        other, other_path = first[fields.position]
+        problems.append(
+            Diagnostic(
+                path,
+                fields.position_pos.line,
+                fields.position_pos.column,
+                "warning",
+                f"`position: {fields.position}` is also the position of track `{other}`"
+                f" ({other_path}): give each track its own position; tied tracks are shown"
+                " in folder-name order",
+            )
+        )
+    return problems

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TypeAlias
 
@@ -99,7 +100,7 @@ class Lesson:
     #: `prerequisites`: lessons to read first (checked like `lesson` entries).
     prerequisites: tuple[LessonRef, ...] = ()
 
-    @property
+    @cached_property
     def source(self) -> str:
         """The lesson file relative to content/, e.g. `neural-networks/02-x.md`."""
         return f"{self.track}/{self.slug}.md"
@@ -161,6 +162,8 @@ class SiteConfig:
     license: str | None = None
     attribution: str | None = None
     links: LinksConfig = LinksConfig()
+    #: Hosts whose pages a body may embed in an `iframe` (`www.youtube.com`); none by default.
+    embed_hosts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from clawdemy_site.content.fields import (
     describe,
     read_mapping,
     suggest,
+    whole_number,
 )
 from clawdemy_site.content.models import (
     FURTHER_STUDY_TYPES,
@@ -31,7 +32,11 @@ FURTHER_STUDY_SCHEMA = {
     "url": Field(Kind.URL, "Its address, an absolute http or https URL."),
     "by": Field(Kind.TEXT, "Who wrote or made it."),
     "publisher": Field(Kind.TEXT, "Who publishes it."),
-    "minutes": Field(Kind.POSITIVE, 'How long it takes, in minutes ("About twenty minutes.").'),
+    "minutes": Field(
+        Kind.POSITIVE,
+        'How long it takes, in minutes ("About twenty minutes.").',
+        maximum=(60_000, "a thousand hours"),
+    ),
     "role": Field(Kind.TEXT, "One line: why this one."),
     "note": Field(Kind.TEXT, "A sentence or two on why a learner should follow it."),
     "archived": Field(
@@ -243,7 +248,7 @@ def read_lesson_target(
     target: YValue, track: str, problems: Problems, *, label: str, note: str | None = None
 ) -> LessonRef | None:
     """A lesson named as a number in `track` (`3`) or as `<track-slug>/<number>`."""
-    raw = target.value if isinstance(target, YScalar) else None
+    raw = whole_number(target) if isinstance(target, YScalar) else None
     match = (
         _LESSON_TARGET.match(str(raw))
         if isinstance(raw, int | str) and not isinstance(raw, bool)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence, Set
 
+from clawdemy_site.content.fields import suggest
 from clawdemy_site.content.models import Lesson, Track
 from clawdemy_site.errors import Diagnostic
 
@@ -66,7 +67,10 @@ def check_lesson_refs(
                 )
                 continue
             if ref.track not in tracks:
-                message = f"`{key}` names track `{ref.track}`, which does not exist"
+                message = (
+                    f"`{key}` names track `{ref.track}`, which does not exist"
+                    + suggest(ref.track, sorted(tracks))
+                )
             elif target is None:
                 message = (
                     f"`{key}` names lesson {ref.number} of track `{ref.track}`,"

@@ -8,7 +8,7 @@ understood (the same as `yaml.safe_load`); anything else is a `YamlError`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeAlias
 
 import yaml
@@ -27,6 +27,9 @@ class Pos:
 class YScalar:
     value: object
     pos: Pos
+    #: The scalar as written, for a plain (unquoted) one: YAML reads `010` as octal 8 and
+    #: `08` as text, where an author copying a file name means 8 and 10.
+    source: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,11 @@ class _Converter:
                 self.pos(node),
             )
         if isinstance(node, ScalarNode):
-            return YScalar(self._loader.construct_object(node, deep=True), self.pos(node))
+            plain = not node.style  # None from PyYAML, "" from libyaml
+            source = node.value if plain and isinstance(node.value, str) else None
+            return YScalar(
+                self._loader.construct_object(node, deep=True), self.pos(node), source
+            )
         if isinstance(node, SequenceNode):
             return YSeq(tuple(self.convert(item) for item in node.value), self.pos(node))
         if isinstance(node, MappingNode):

@@ -30,7 +30,13 @@ from clawdemy_site.links.chain import PageOutcome, follow, with_retries
 from clawdemy_site.links.doi import check_doi, doi_of
 from clawdemy_site.links.fetch import Outcome, Request, attempt
 from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
-from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult
+from clawdemy_site.links.model import (
+    UNCHECKED_FRAGMENT,
+    CheckOptions,
+    ExternalLink,
+    HostPolicy,
+    LinkResult,
+)
 from clawdemy_site.links.resolver import GuardedResolver, system_resolver
 from clawdemy_site.links.status import Broken, Error, Excluded, LinkStatus, with_detail
 
@@ -226,7 +232,7 @@ def _judge_fragment(url: str, page: PageOutcome) -> LinkStatus:
             return Broken(state.code, state.final_url, detail)
         return state
     if page.unchecked is not None:
-        return noted(f"fragment #{fragment} not checked: {page.unchecked}")
+        return noted(UNCHECKED_FRAGMENT.format(fragment=fragment, why=page.unchecked))
     if fragment not in page.found:
         return Broken(state.code, state.final_url, f"fragment #{fragment} not found")
     return state

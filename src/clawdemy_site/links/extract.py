@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from clawdemy_site.content.models import FurtherStudy, Lesson, Site, SourceCurriculum
-from clawdemy_site.engine import BodyRecord
 from clawdemy_site.links.model import ExternalLink, SourceRef
+from clawdemy_site.records import BodyRecord
 
 
 def _reference_urls(lesson: Lesson) -> Iterable[tuple[str, int, str | None]]:

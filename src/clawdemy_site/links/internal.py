@@ -1,23 +1,18 @@
-"""Internal links of a built site: every href/src names a built file, every #fragment an id.
+"""Internal links of the site: every href/src names a published file, every #fragment an id.
 
-Scanning reads the built HTML (IO); judging is pure and reports each broken
-link against the lesson line that wrote it, or the template that made it.
+Judging is pure: the engine records each page's ids and links as it renders it, and each
+broken link is reported against the lesson line that wrote it, or the template that made it.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from clawdemy_site.links.model import LinkResult, SourceRef
 from clawdemy_site.links.status import Broken, Ok
-
-LINK_ATTRIBUTES = {"a": "href", "link": "href", "img": "src", "script": "src", "source": "src"}
 
 
 @dataclass(frozen=True)
@@ -26,44 +21,6 @@ class PageScan:
 
     ids: frozenset[str]
     links: tuple[str, ...]
-
-
-class _Scanner(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        for key in ("id", "name") if tag == "a" else ("id",):
-            if values.get(key):
-                self.ids.add(str(values[key]))
-        attribute = LINK_ATTRIBUTES.get(tag)
-        target = values.get(attribute) if attribute else None
-        if target is not None:
-            self.links.append(target.strip())
-
-
-def scan_page(html: str) -> PageScan:
-    scanner = _Scanner()
-    scanner.feed(html)
-    scanner.close()
-    return PageScan(frozenset(scanner.ids), tuple(scanner.links))
-
-
-def scan_built_site(out_dir: Path) -> tuple[dict[str, PageScan], frozenset[str]]:
-    """Each HTML page's scan by its path relative to `out_dir`, and every built file's path."""
-    pages: dict[str, PageScan] = {}
-    files: set[str] = set()
-    for root, _dirs, names in os.walk(out_dir):
-        for name in names:
-            path = Path(root, name)
-            rel = path.relative_to(out_dir).as_posix()
-            files.add(rel)
-            if name.endswith(".html"):
-                pages[rel] = scan_page(path.read_text(encoding="utf-8", errors="replace"))
-    return pages, frozenset(files)
 
 
 @dataclass(frozen=True)

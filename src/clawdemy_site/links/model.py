@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from clawdemy_site.links.status import Kind, LinkStatus
@@ -14,6 +15,13 @@ EXCUSABLE: frozenset[Status] = frozenset({"timeout", "unreachable", "rate_limite
 FATAL: frozenset[Status] = frozenset({"broken", "error"})
 #: Statuses that mean the URL failed (what `--fail-on`, `new` and `failing_since` are about).
 FAILING: frozenset[Status] = FATAL | EXCUSABLE | {"unverifiable"}
+
+
+#: The note a result's detail carries when the page answered but its body could not be
+#: searched for the link's fragment (over the read cap, a gzip bomb, not HTML, a coding the
+#: scanner cannot undo): the link is then not plainly `ok`.
+UNCHECKED_FRAGMENT = "fragment #{fragment} not checked: {why}"
+_UNCHECKED = re.compile(r"(?:^|; )fragment #.*? not checked: ")
 
 
 @dataclass(frozen=True, order=True)
@@ -73,6 +81,13 @@ class LinkResult:
     @property
     def detail(self) -> str:
         return self.state.detail
+
+    @property
+    def fragment_unverified(self) -> bool:
+        """True when the page answered but the fragment could not be looked for (the detail
+        says why): reported as a warning, never as a plain `ok`. Read from the detail, so it
+        survives the link history and `check-links merge` unchanged."""
+        return self.status in ("ok", "redirected") and bool(_UNCHECKED.search(self.detail))
 
     @property
     def fails_run(self) -> bool:

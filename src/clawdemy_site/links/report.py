@@ -88,6 +88,8 @@ def json_result(r: LinkResult) -> dict[str, object]:
         item["excused"] = r.excused
     if r.strict:
         item["strict"] = True
+    if r.fragment_unverified:  # the page answered, but the fragment was not looked for
+        item["fragment_unverified"] = True
     return item
 
 
@@ -114,6 +116,8 @@ def format_text(results: Sequence[LinkResult], summary: Summary, *, color: bool)
             if level is None:
                 continue
             label = result.status.upper() + (" (flaky)" if result.flaky else "")
+            if result.fragment_unverified:
+                label += " (fragment not checked)"
             label = paint(label, _RED if level == "error" else _YELLOW)
             where = f"{place.path}:{place.line}: " if place.path else ""
             lines.append(f"{where}{label} {_headline(result)}")
@@ -136,6 +140,8 @@ def format_github(results: Sequence[LinkResult], summary: Summary) -> str:
         title = _GITHUB_TITLES.get(result.status, f"{result.status} link")
         if result.flaky:
             title = f"flaky link ({result.status.replace('_', ' ')})"
+        elif result.fragment_unverified:
+            title = "link fragment not checked"
         commands.append(_command(level, place, title, _headline(result)))
     notice = f"{tally(results)}; {verdict(summary)}"
     commands.append(github.command("notice", [("title", "link check")], notice))

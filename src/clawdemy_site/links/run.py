@@ -85,12 +85,24 @@ def template_locator(
     templates_dir: Path, template_of: dict[str, str]
 ) -> Callable[[str, str, str | None], SourceRef]:
     """Finds the template line that wrote a link on a built page, by the address it names."""
+    from clawdemy_site.packaged import THEME_PREFIX, theme_dir
+
     texts: dict[str, list[str]] = {}
+    theme = theme_dir()
+
+    def file_of(name: str) -> Path:
+        """The file a template name is read from: the site's templates/ first, then the
+        packaged theme (always the theme for `clawdemy/<name>`), as the build's loader does."""
+        prefix, _, rest = name.partition("/")
+        if prefix == THEME_PREFIX and rest:
+            return theme / rest
+        own = templates_dir / name
+        return own if own.is_file() or not (theme / name).is_file() else theme / name
 
     def lines(name: str) -> list[str]:
         if name not in texts:
             try:
-                texts[name] = (templates_dir / name).read_text(encoding="utf-8").splitlines()
+                texts[name] = file_of(name).read_text(encoding="utf-8").splitlines()
             except OSError:
                 texts[name] = []
         return texts[name]
@@ -110,8 +122,8 @@ def template_locator(
         for name in chain(template):
             for number, text in enumerate(lines(name), start=1):
                 if any(needle in text for needle in needles):
-                    return SourceRef(os.path.relpath(templates_dir / name), number)
-        return SourceRef(os.path.relpath(templates_dir / template), 1)
+                    return SourceRef(os.path.relpath(file_of(name)), number)
+        return SourceRef(os.path.relpath(file_of(template)), 1)
 
     return locate
 

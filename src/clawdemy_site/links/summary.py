@@ -73,7 +73,12 @@ def severity(result: LinkResult) -> Severity | None:
     (ok, excluded, skipped)."""
     if result.fails_run:
         return "error"
-    if result.flaky or result.excused or result.status in _WORTH_A_LOOK:
+    if (
+        result.flaky
+        or result.excused
+        or result.fragment_unverified
+        or result.status in _WORTH_A_LOOK
+    ):
         return "warning"
     return None
 
@@ -113,6 +118,8 @@ def status_label(result: LinkResult) -> str:
     notes = [code_text(result.code)] if result.code is not None else []
     if result.flaky:
         notes.append("flaky")
+    if result.fragment_unverified:
+        notes.append("fragment not checked")
     return f"{label} ({', '.join(notes)})" if notes else label
 
 

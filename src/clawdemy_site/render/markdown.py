@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
 from urllib.parse import quote, unquote, urlsplit
@@ -18,8 +19,9 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.codehilite import CodeHiliteExtension
 from markdown.extensions.footnotes import FootnoteExtension
-from markdown.extensions.toc import TocExtension, slugify
+from markdown.extensions.toc import TocExtension, slugify, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
@@ -33,11 +35,13 @@ from clawdemy_site.render.body import (
 )
 from clawdemy_site.render.callouts import CalloutExtension, exercises_in
 from clawdemy_site.render.decorate import decorate_body
-from clawdemy_site.render.math import MathExtension
-from clawdemy_site.render.sanitize import sanitize_body
+from clawdemy_site.render.math import MathExtension, MathProblem
+from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
 from clawdemy_site.render.urls import relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+#: The one `data:` URL a body may hold: an image's `src`.
+DATA_IMAGE = "data:image/"
 
 
 #: Ids the page templates use; a body heading never takes one of them.
@@ -48,6 +52,7 @@ TEMPLATE_IDS = frozenset(
         "source-heading",
         "further-heading",
         "leads-heading",
+        "elsewhere-heading",
         "prerequisites-heading",
         "keypoints-heading",
         "track-end-heading",
@@ -58,16 +63,39 @@ TEMPLATE_IDS = frozenset(
 )
 
 
+def _has_unlatin_letters(text: str) -> bool:
+    """True when a letter or digit of `text` has no ASCII form (Chinese, Cyrillic, Greek...)."""
+    return any(
+        char.isalnum() and not unicodedata.normalize("NFKD", char).encode("ascii", "ignore")
+        for char in text
+    )
+
+
 def heading_id(text: str, separator: str) -> str:
-    """A heading's id: Python-Markdown's slug, kept clear of the templates' own ids."""
-    slug = str(slugify(text, separator)) or "section"
+    """A heading's id: Python-Markdown's slug, kept clear of the templates' own ids.
+
+    Latin text gets the plain ASCII slug (`Café au lait` -> `cafe-au-lait`); a heading with
+    letters of any other script keeps them (`你好世界`), so its id says what it names.
+    Python-Markdown makes repeated ids unique (`_1`, `_2`)."""
+    slugger = slugify_unicode if _has_unlatin_letters(text) else slugify
+    slug = str(slugger(text, separator)) or "section"
     return f"{slug}{separator}section" if slug in TEMPLATE_IDS else slug
+
+
+#: Python-Markdown writes an email autolink (`<someone@example.org>`) as character
+#: references, with `&` held as a placeholder while the tree is built.
+_OBFUSCATED = re.compile(re.escape(AMP_SUBSTITUTE) + r"#(?:x([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _plain_address(value: str) -> str:
+    """An href with Python-Markdown's email obfuscation undone: `mailto:someone@...`."""
+    return _OBFUSCATED.sub(lambda m: chr(int(m[1], 16) if m[1] else int(m[2])), value)
 
 
 #: Raw HTML that the sanitizer removes; the author is told rather than surprised.
 _UNSAFE_HTML = re.compile(
     r"<\s*(?:script|iframe|style|object|embed|form|frame|frameset|base|meta|link)\b"
-    r"|\bon[a-z]+\s*=|javascript:",
+    r"|\bon[a-z]+\s*=|javascript:|vbscript:|\bdata:(?!image/)",
     re.IGNORECASE,
 )
 
@@ -109,6 +137,10 @@ class _Context:
     asked: dict[str, int] = field(default_factory=dict)
     #: (line, column) in the body where each address is written in link syntax.
     places: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    #: The text of the link being placed, to find it when its address was rewritten.
+    label: str = ""
+    #: The element whose address is being resolved (`a` or `img`).
+    tag: str = "a"
     lines: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -122,14 +154,35 @@ class _Context:
                 index = text.find(written)
                 if index >= 0:
                     return self.body_line + offset, index + len(before) + 1
+        return self.guess_position(needle)
+
+    def guess_position(self, needle: str) -> tuple[int, int]:
+        """Where a link whose rendered address differs from what was written (backticks in
+        a URL, say) is written: after the text of the link being placed (`[text](`), or
+        else after the longest start of the address written in link syntax."""
+        if self.label:
+            written = f"[{self.label}]("
+            for offset, text in enumerate(self.lines):
+                index = text.find(written)
+                if index >= 0:
+                    return self.body_line + offset, index + len(written) + 1
+        for cut in range(len(needle) - 1, 0, -1):
+            for before in ("](", "<", "]: ", '="', "='"):
+                written = f"{before}{needle[:cut]}"
+                for offset, text in enumerate(self.lines):
+                    index = text.find(written)
+                    if index >= 0:
+                        return self.body_line + offset, index + len(before) + 1
         return self.body_line, 1
 
-    def link_position(self, needle: str) -> tuple[int, int]:
+    def link_position(self, needle: str, *, advance: bool = True) -> tuple[int, int]:
         """File line and column of the next link to `needle`: links come in document order,
         so the n-th one gets the n-th place `needle` is written in link syntax (the first
-        place once those run out: e.g. one `[ref]: url` used twice)."""
+        place once those run out: e.g. one `[ref]: url` used twice). `advance=False` looks
+        without moving on, for a link whose place is asked for again."""
         nth = self.asked.get(needle, 0)
-        self.asked[needle] = nth + 1
+        if advance:
+            self.asked[needle] = nth + 1
         places = self.places.get(needle)
         if places is None:
             places = self.places[needle] = _link_places(self.lines, needle)
@@ -160,6 +213,73 @@ class _Context:
         self.broken.append(BrokenBodyLink(url, diagnostic))
 
 
+#: The address of the frame a raw `<iframe ...>` tag opens.
+_FRAME_SRC = re.compile(r"""\ssrc\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def _allowed_frame(block: str, at: int, hosts: frozenset[str]) -> bool:
+    """True when the `<iframe` at `at` in `block` shows a page of one of `hosts`."""
+    tag = block[at : block.find(">", at) + 1 or len(block)]
+    found = _FRAME_SRC.search(tag)
+    return found is not None and embed_allowed(found.group(1), hosts)
+
+
+def _report_unsafe_html(
+    ctx: _Context, blocks: list[str], embed_hosts: frozenset[str] = frozenset()
+) -> None:
+    """A warning at each script, frame, style, form, event handler or unsafe URL in raw
+    HTML (the sanitizer removes them), at the line and column where it is written.
+
+    Raw HTML is stashed in an order of its own (blocks first, then inline tags), so each
+    block is placed at the first body line holding its first line where the unsafe text
+    stands and no earlier warning stands already."""
+    claimed: set[tuple[int, int]] = set()
+    for block in blocks:
+        matches = [
+            found
+            for found in _UNSAFE_HTML.finditer(block)
+            if not (
+                embed_hosts
+                and found.group(0).lower().replace(" ", "") == "<iframe"
+                and _allowed_frame(block, found.start(), embed_hosts)
+            )
+        ]
+        if not matches:
+            continue
+        start = len(block) - len(block.lstrip())
+        first = block[start:].splitlines()[0] if block.strip() else ""
+        holding = [n for n, text in enumerate(ctx.lines) if first and first in text]
+        for found in matches:
+            what = found.group(0).strip()
+            message = (
+                f"raw HTML `{what}` is removed from the page: lessons may not carry scripts,"
+                " frames, styles, forms, event handlers or javascript:, vbscript: and data: URLs"
+            )
+            if what.lower().replace(" ", "") in ("<iframe", "<object", "<embed"):
+                message += "; an iframe may show a page of a host listed in site.yml `embed_hosts`"
+            before = block[start : found.start()]
+            place = None
+            for offset in holding:
+                head = ctx.lines[offset].find(first)
+                while head >= 0 and place is None:
+                    line = offset + before.count("\n")
+                    if "\n" in before:
+                        column = len(before) - before.rfind("\n")
+                    else:
+                        column = head + len(before) + 1
+                    written = ctx.lines[line][column - 1 :] if line < len(ctx.lines) else ""
+                    if (line, column) not in claimed and written.startswith(found.group(0)):
+                        place = (line, column)
+                    head = ctx.lines[offset].find(first, head + 1)
+                if place is not None:
+                    break
+            if place is None:
+                ctx.report(what, message, "warning")
+                continue
+            claimed.add(place)
+            ctx.report(what, message, "warning", at=(ctx.body_line + place[0], place[1]))
+
+
 def _link_places(lines: list[str], needle: str) -> list[tuple[int, int]]:
     """(line, column) of each place where `needle` is written in link syntax: those of the
     most specific syntax first, each in document order; each line once. Lines 0-based,
@@ -186,7 +306,17 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     except ValueError:  # e.g. `http://[::1/`, an unclosed IPv6 address
         ctx.report_link(url, f"link `{url}` is not a valid URL")
         return "#"
+    if " " in url:
+        ctx.report(
+            url,
+            f"link `{url}` contains a space: write `%20` for each space"
+            f" (`{url.replace(' ', '%20')}`)",
+            "warning",
+            at=ctx.link_position(url, advance=False),
+        )
     if parts.scheme:
+        if ctx.tag == "img" and url.lower().startswith(DATA_IMAGE):
+            return None  # an image written into the page; the sanitizer keeps only these
         if parts.scheme.lower() not in SAFE_SCHEMES:
             ctx.report_link(
                 url, f"link `{url}` uses the `{parts.scheme}:` scheme; use http, https or mailto"
@@ -194,7 +324,7 @@ def _resolve(ctx: _Context, url: str) -> str | None:
             return "#"
         if parts.scheme.lower() in ("http", "https"):
             ctx.links.append(BodyLink(url, ctx.line_of(url)))
-        return None
+        return url.replace(" ", "%20") if " " in url else None
     if url.startswith("//"):
         ctx.report_link(url, f"link `{url}` has no scheme: write `https:{url}`")
         return "#"
@@ -231,6 +361,7 @@ class _LinkRewriter(Treeprocessor):
         self.ctx = ctx
 
     def run(self, root: etree.Element) -> None:
+        self.unclosed_math(root)
         for element in root.iter():
             if element.tag == "h1":
                 element.tag = "h2"
@@ -244,9 +375,18 @@ class _LinkRewriter(Treeprocessor):
             if attribute is None:
                 continue
             value = element.get(attribute)
-            if value is None or element.get("class") in ("footnote-ref", "footnote-backref"):
+            if value is None:
                 continue
+            if element.get("class") in ("footnote-ref", "footnote-backref"):
+                self.footnote_link(value, backref=element.get("class") == "footnote-backref")
+                continue
+            if AMP_SUBSTITUTE in value:
+                value = _plain_address(value)
+                element.set(attribute, value)
             written = value.strip()
+            label = "".join(element.itertext()) if element.tag == "a" else element.get("alt")
+            self.ctx.label = label or ""
+            self.ctx.tag = str(element.tag)
             rewritten = _resolve(self.ctx, written)
             if rewritten is not None:
                 element.set(attribute, rewritten)
@@ -255,6 +395,39 @@ class _LinkRewriter(Treeprocessor):
                 self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
+
+    def footnote_link(self, href: str, *, backref: bool) -> None:
+        """A link Python-Markdown made for a footnote (`#fn:label`, `#fnref:label`), placed
+        where the author wrote `[^label]` (the reference) or `[^label]:` (the note)."""
+        label = href.partition(":")[2]
+        written = f"[^{label}]:" if backref else f"[^{label}]"
+        line = self.ctx.body_line
+        for offset, text in enumerate(self.ctx.lines):
+            index = text.find(written)
+            if index >= 0 and (backref or not text.startswith(":", index + len(written))):
+                line = self.ctx.body_line + offset
+                break
+        self.ctx.internal.append(InternalBodyLink(href, href, line))
+
+    def unclosed_math(self, root: etree.Element) -> None:
+        """Warn of a `$$` left in the text: display math that opens and never closes.
+
+        Inline patterns have run, so every closed pair is MathML by now, and an escaped
+        `\\$` is still a placeholder: a `$$` left in text outside code is unclosed."""
+        for element in root.iter():
+            texts = [] if element.tag in ("code", "pre") else [element.text]
+            texts.append(element.tail)
+            for text in texts:
+                if text and "$$" in text:
+                    start = text.index("$$")
+                    snippet = text[start:].splitlines()[0].strip()
+                    self.ctx.report(
+                        snippet,
+                        "`$$` opens display math that is never closed: add the closing `$$`"
+                        " (math between `$$` may span lines of one paragraph, not a blank line)",
+                        "warning",
+                    )
+                    return
 
 
 class _LinkExtension(Extension):
@@ -275,7 +448,7 @@ class _Converter:
 
     md: Markdown
     rewriter: _LinkRewriter
-    math_problems: list[str]
+    math_problems: list[MathProblem]
     callouts: CalloutExtension
 
 
@@ -285,7 +458,7 @@ _converter: _Converter | None = None
 def _get_converter() -> _Converter:
     global _converter
     if _converter is None:
-        math_problems: list[str] = []
+        math_problems: list[MathProblem] = []
         rewriters: list[_LinkRewriter] = []
         callouts = CalloutExtension("", 1, [])
         md = Markdown(
@@ -314,9 +487,17 @@ _ID = re.compile(r'\sid="([^"]+)"')
 
 
 def render_body(
-    body: str, *, source: str, page_url: str, targets: LinkTargets, path: str, body_line: int
+    body: str,
+    *,
+    source: str,
+    page_url: str,
+    targets: LinkTargets,
+    path: str,
+    body_line: int,
+    embed_hosts: frozenset[str] = frozenset(),
 ) -> RenderedBody:
-    """Render one lesson body. `source` is the lesson file relative to content/."""
+    """Render one lesson body. `source` is the lesson file relative to content/;
+    `embed_hosts` are the hosts (site.yml) whose pages an iframe may show."""
     global _converter
     ctx = _Context(source, page_url, targets, path, body, body_line)
     converter = _get_converter()
@@ -335,18 +516,10 @@ def render_body(
     for block in md.htmlStash.rawHtmlBlocks:
         for found in _RAW_HTML_URL.finditer(str(block)):
             ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
-        unsafe = _UNSAFE_HTML.search(str(block))
-        if unsafe:
-            ctx.report(
-                unsafe.group(0),
-                f"raw HTML `{unsafe.group(0).strip()}` is removed from the page: lessons may not"
-                " carry scripts, frames, styles, forms or event handlers",
-                "warning",
-            )
-    for problem in math_problems:
-        tex = problem.split("`")[1] if "`" in problem else "$"
-        ctx.report(tex, problem)
-    safe = decorate_body(sanitize_body(html))
+    _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
+    for oddity in math_problems:
+        ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
+    safe = decorate_body(sanitize_body(html, embed_hosts))
     return RenderedBody(
         safe,
         tuple(ctx.links),
@@ -374,3 +547,17 @@ def _headings(tokens: list[dict[str, object]]) -> tuple[BodyHeading, ...]:
         if isinstance(children, list):
             found += _headings(children)
     return tuple(found)
+
+
+def warm_up() -> None:
+    """Load what rendering a first body would (Python-Markdown, Pygments' lexers, the math
+    converter), so that a process that waits for edits answers the first one quickly."""
+    sample = "## A\n\n$x^2$\n\n```python\nx = 1\n```\n"
+    render_body(
+        sample,
+        source="warm/00-up.md",
+        page_url="warm/00-up/",
+        targets=LinkTargets({}, frozenset()),
+        path="warm-up",
+        body_line=1,
+    )

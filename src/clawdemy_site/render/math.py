@@ -4,19 +4,40 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from functools import lru_cache
 
 from latex2mathml.converter import convert
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from clawdemy_site.errors import Severity
+
 # `$$ ... $$`, possibly over several lines of one paragraph.
 DISPLAY_MATH = r"(?<!\\)\$\$(?P<tex>.+?)(?<!\\)\$\$"
 # `$x$`: no space inside either dollar, and no digit right after the closing one,
 # so "costs $5 and $10" stays text.
 INLINE_MATH = r"(?<![\\$])\$(?![\s$])(?P<tex>[^$\n]+?)(?<![\s\\])\$(?!\d)"
+#: A command latex2mathml did not know, which it copies into the MathML as written.
+_UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
 
 
+@dataclass(frozen=True)
+class MathProblem:
+    """Math that could not be rendered (an error) or was rendered oddly (a warning)."""
+
+    tex: str
+    message: str
+    severity: Severity
+
+
+def unknown_commands(mathml: str) -> list[str]:
+    """TeX commands (`\\foo`) left as text in `mathml`, each once, in order."""
+    return list(dict.fromkeys(_UNKNOWN_COMMAND.findall(mathml)))
+
+
+@lru_cache(maxsize=4096)
 def tex_to_mathml(tex: str, *, display: bool) -> str:
     """MathML for `tex`; raises ValueError with a readable reason when it cannot be converted."""
     try:
@@ -30,7 +51,9 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
 
 
 class _MathProcessor(InlineProcessor):
-    def __init__(self, pattern: str, md: Markdown, *, display: bool, problems: list[str]) -> None:
+    def __init__(
+        self, pattern: str, md: Markdown, *, display: bool, problems: list[MathProblem]
+    ) -> None:
         super().__init__(pattern, md)
         self.compiled_re = re.compile(pattern, re.DOTALL | re.UNICODE)
         self._display = display
@@ -39,20 +62,31 @@ class _MathProcessor(InlineProcessor):
     def handleMatch(  # type: ignore[override]
         self, m: re.Match[str], data: str
     ) -> tuple[str | etree.Element, int, int]:
+        tex = m["tex"].strip()
         try:
             html = tex_to_mathml(m["tex"], display=self._display)
         except ValueError as exc:
-            self._problems.append(str(exc))
+            self._problems.append(MathProblem(tex, str(exc), "error"))
             code = etree.Element("code")
             code.text = m.group(0)
             return code, m.start(0), m.end(0)
+        for command in unknown_commands(html):
+            self._problems.append(
+                MathProblem(
+                    tex,
+                    f"the math `{tex}` uses `{command}`, which is not a TeX command that"
+                    " clawdemy knows: it is shown as the text `" + command + "`; check its"
+                    " spelling",
+                    "warning",
+                )
+            )
         return self.md.htmlStash.store(html), m.start(0), m.end(0)
 
 
 class MathExtension(Extension):
     """Registers the two math patterns; conversion problems are appended to `problems`."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[MathProblem]) -> None:
         super().__init__()
         self.problems = problems
 

@@ -20,7 +20,9 @@ from markupsafe import Markup
 
 from clawdemy_site.content.models import SiteConfig
 from clawdemy_site.errors import Diagnostic
+from clawdemy_site.packaged import THEME_PREFIX, theme_dir
 from clawdemy_site.plan import PlannedPage
+from clawdemy_site.render.csp import CONTENT_SECURITY_POLICY
 from clawdemy_site.render.urls import relative_url
 from clawdemy_site.render.views import PageView
 from clawdemy_site.render.words import minutes_sentence, number_in_words
@@ -40,22 +42,6 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", "…", ".”", "?”", "!”", '."')) else text + "."
 
 
-#: Templates named `clawdemy/<name>` always come from the packaged theme, so a site's own
-#: `base.html` can `{% extends "clawdemy/base.html" %}` and change only the blocks it needs.
-THEME_PREFIX = "clawdemy"
-
-
-def theme_dir() -> Path:
-    """The theme that ships with clawdemy.
-
-    In an installed package it is `clawdemy_site/theme/`; run from this repository
-    (an editable install) it is the theme's source, the top-level `templates/`.
-    """
-    package = Path(__file__).resolve().parents[1]
-    shipped = package / "theme"
-    return shipped if shipped.is_dir() else package.parents[1] / "templates"
-
-
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Templates from `templates_dir`, then from the packaged theme for any name it lacks."""
     theme = theme_dir()
@@ -73,6 +59,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.globals["content_security_policy"] = Markup(CONTENT_SECURITY_POLICY)  # a constant, no "
     env.filters["minutes_sentence"] = minutes_sentence
     env.filters["in_words"] = number_in_words
     env.filters["sentence"] = sentence

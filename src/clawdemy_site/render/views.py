@@ -22,6 +22,7 @@ from clawdemy_site.content.models import (
     Site,
     SiteConfig,
     SourceCurriculum,
+    Track,
 )
 from clawdemy_site.plan import LessonPlace, PlannedPage, SitePlan
 from clawdemy_site.render.body import BodyExercise, BodyHeading, RenderedBody
@@ -221,6 +222,19 @@ def fingerprint(value: object) -> str:
     return hashlib.sha1(repr(value).encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+@dataclass(frozen=True)
+class SiteIndex:
+    """The site's lessons by file and tracks by slug, made once a run for every view."""
+
+    lessons: Mapping[str, Lesson]
+    tracks: Mapping[str, Track]
+
+    @staticmethod
+    def of(site: Site) -> SiteIndex:
+        lessons = {lesson.source: lesson for track in site.tracks for lesson in track.lessons}
+        return SiteIndex(lessons, {track.slug: track for track in site.tracks})
+
+
 @dataclass
 class SiteInputs:
     """Every piece of content a view may read, each under its input id; records what is read.
@@ -231,15 +245,14 @@ class SiteInputs:
     site: Site
     plan: SitePlan
     body: Callable[[str], RenderedBody]
+    index: SiteIndex
     read: set[str] = field(default_factory=set)
-    _lessons: dict[str, Lesson] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self._lessons = {
-            lesson.source: lesson for track in self.site.tracks for lesson in track.lessons
-        }
+    @property
+    def _lessons(self) -> Mapping[str, Lesson]:
+        return self.index.lessons
 
-    # Each accessor below is one input; `value(input_id)` gives the same values unrecorded.
+    # Each accessor below is one input, recorded when read.
 
     def config(self) -> SiteConfig:
         self.read.add("site")
@@ -289,15 +302,14 @@ class SiteInputs:
         return place.source if place else None
 
     def _track_facts(self, slug: str) -> TrackFacts:
-        track = next(t for t in self.site.tracks if t.slug == slug)
+        track = self.index.tracks[slug]
         exercises, printable = self.plan.track_pages[slug]
         return TrackFacts(
             slug, track.title, track.summary, self.plan.tracks[slug], exercises, printable
         )
 
     def _track_lessons(self, slug: str) -> tuple[str, ...]:
-        track = next(t for t in self.site.tracks if t.slug == slug)
-        return tuple(lesson.source for lesson in track.lessons)
+        return tuple(lesson.source for lesson in self.index.tracks[slug].lessons)
 
     def _entry(self, source: str) -> LessonEntry:
         lesson = self._lessons[source]

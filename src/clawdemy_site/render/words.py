@@ -48,6 +48,14 @@ def number_in_words(n: int) -> str:
 
 
 def minutes_sentence(minutes: int) -> str:
-    """`About twenty minutes.` (`About one minute.` for 1)."""
-    noun = "minute" if minutes == 1 else "minutes"
-    return f"About {number_in_words(minutes)} {noun}."
+    """How long something takes, in words: `About twenty minutes.` (`About one minute.`);
+    an hour or more is said in hours, to the nearest half hour: `About one hour.`,
+    `About one and a half hours.`, `About two hours.`"""
+    if minutes < 60:
+        noun = "minute" if minutes == 1 else "minutes"
+        return f"About {number_in_words(minutes)} {noun}."
+    halves = (minutes + 15) // 30  # half hours, a quarter of an hour rounding up
+    hours, half = divmod(halves, 2)
+    if not half:
+        return f"About {number_in_words(hours)} hour{'' if hours == 1 else 's'}."
+    return f"About {number_in_words(hours)} and a half hours."

@@ -1,0 +1,185 @@
+"""Rendering bodies and pages, in this process or across cores in a pool of workers.
+
+The jobs and results are frozen values that cross process boundaries; a pool is forked
+only when there is enough work to pay for it, and its workers die with their build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from clawdemy_site.errors import Diagnostic
+from clawdemy_site.plan import LinkTargets, PlannedPage
+from clawdemy_site.render.body import RenderedBody
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from clawdemy_site.render.views import PageView
+
+#: Work below this many items is done in this process: a pool costs more than it saves.
+POOL_MIN_ITEMS = 120
+
+_worker_targets: LinkTargets | None = None
+_worker_env: tuple[Path, jinja2.Environment] | None = None
+
+
+@dataclass(frozen=True)
+class BodyJob:
+    source: str
+    body: str
+    page_url: str
+    path: str
+    body_line: int
+    #: Hosts whose pages an iframe may show (site.yml `embed_hosts`).
+    embed_hosts: frozenset[str] = frozenset()
+
+
+def render_bodies(jobs: list[BodyJob]) -> list[RenderedBody]:
+    from clawdemy_site.render.markdown import render_body
+
+    assert _worker_targets is not None
+    return [
+        render_body(
+            job.body,
+            source=job.source,
+            page_url=job.page_url,
+            targets=_worker_targets,
+            path=job.path,
+            body_line=job.body_line,
+            embed_hosts=job.embed_hosts,
+        )
+        for job in jobs
+    ]
+
+
+@dataclass(frozen=True)
+class PageJob:
+    page: PlannedPage
+    view: PageView
+
+
+@dataclass(frozen=True)
+class _RenderedPage:
+    """A page's bytes, their digest, and the ids and links found in them (done where the
+    page was rendered, so that a pool spreads this work too)."""
+
+    data: bytes
+    digest: str
+    ids: frozenset[str]
+    links: tuple[str, ...]
+
+
+_OutcomeOfPage = tuple[_RenderedPage | None, Diagnostic | None]
+
+
+def _environment(templates_dir: Path) -> jinja2.Environment:
+    global _worker_env
+    where = templates_dir.resolve()
+    if _worker_env is None or _worker_env[0] != where:
+        from clawdemy_site.render.templates import make_environment
+
+        _worker_env = (where, make_environment(where))
+    return _worker_env[1]
+
+
+def render_pages(templates_dir: Path, config: object, jobs: list[PageJob]) -> list[_OutcomeOfPage]:
+    from clawdemy_site.content.models import SiteConfig
+    from clawdemy_site.render.templates import TemplateProblem, render_page
+
+    assert isinstance(config, SiteConfig)
+    env = _environment(templates_dir)
+    out: list[_OutcomeOfPage] = []
+    for job in jobs:
+        try:
+            text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
+        except TemplateProblem as problem:
+            out.append((None, problem.diagnostic))
+            continue
+        ids, links = scan_html(text)
+        data = text.encode("utf-8")
+        out.append((_RenderedPage(data, _digest(data), ids, links), None))
+    return out
+
+
+def _die_with_parent() -> None:
+    """In a pool worker on Linux: be stopped when the build that forked it dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+        import signal
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+
+def set_targets(targets: LinkTargets) -> None:
+    global _worker_targets
+    _worker_targets = targets
+
+
+_Item = TypeVar("_Item")
+_Outcome = TypeVar("_Outcome")
+
+
+def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
+    size = max(1, -(-len(items) // parts))
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def in_pool(
+    function: Callable[..., list[_Outcome]],
+    items: list[_Item],
+    *,
+    initial: Callable[[], None],
+    args: tuple[object, ...] = (),
+    parallel: bool = True,
+) -> list[_Outcome]:
+    """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
+    if not items:
+        return []
+    workers = min(os.cpu_count() or 1, 8)
+    initial()
+    if not parallel or len(items) < POOL_MIN_ITEMS or workers < 2:
+        return function(*args, items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork")
+    chunks = _chunks(items, workers * 4)
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_die_with_parent
+    ) as pool:
+        futures = [pool.submit(function, *args, chunk) for chunk in chunks]
+        return [item for future in futures for item in future.result()]
+
+
+#: An id or a link target in rendered HTML (double or single quotes), for link checks.
+_ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def scan_html(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The ids a page offers and the addresses it links to, in order."""
+    ids: set[str] = set()
+    links: list[str] = []
+    for name, double, single in _ATTRIBUTE.findall(text):
+        value = html.unescape(double or single)
+        if name == "id":
+            ids.add(value)
+        else:
+            links.append(value.strip())
+    return frozenset(ids), tuple(links)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
