@@ -107,12 +107,28 @@ def test_skip_link_is_the_first_link_in_body(references_page: Page) -> None:
     assert references_page.text.startswith("Skip to content")
 
 
-def test_sections_in_the_seed_order(references_page: Page) -> None:
-    assert references_page.h2 == [
-        "Source curriculum (structural mirror, cited as further study):",
-        "A short, durable list. Each link is a specific next step, not a generic pile.",
-        "Where this leads inside this track.",
-    ]
+def test_sections_have_short_headings_with_the_seed_sentences_as_lead_lines(
+    references_page: Page,
+) -> None:
+    assert references_page.h2 == ["Sources", "Further study", "Later lessons"]
+    for heading, lead in [
+        ("Sources", "Source curriculum (structural mirror, cited as further study):"),
+        (
+            "Further study",
+            "A short, durable list. Each link is a specific next step, not a generic pile.",
+        ),
+        ("Later lessons", "Where this leads inside this track."),
+    ]:
+        assert f"{heading} {lead}" in references_page.text
+
+
+def test_each_further_study_entry_names_its_kind_and_host(references_page: Page) -> None:
+    for tag in [
+        "Video · 3blue1brown.com But what is a Neural Network?",
+        "Interactive · playground.tensorflow.org TensorFlow Playground.",
+        "Book · neuralnetworksanddeeplearning.com Neural Networks and Deep Learning",
+    ]:
+        assert tag in references_page.text
 
 
 def test_every_seed_url_is_a_link(references_page: Page) -> None:

@@ -313,8 +313,12 @@ def test_cross_track_leads_have_a_heading_of_their_own(
     code, problems = build(tmp_path, monkeypatch, files)
     assert (code, problems) == (0, [])
     page = read_page(tmp_path / "build/t/02-x/references/index.html")
-    assert page.h2 == ["Where this leads inside this track.", "Where this leads in other tracks."]
-    assert "inside this track. Intro (lesson 1). Where this leads in other tracks." in page.text
+    # Short headings, each with its sentence as the lead line under it.
+    assert page.h2 == ["Later lessons", "In other tracks"]
+    assert (
+        "Where this leads inside this track. Intro (lesson 1)."
+        " In other tracks Where this leads in other tracks." in page.text
+    )
     assert "Where this leads in other tracks. Elsewhere (Other, lesson 1)." in page.text
 
 

@@ -128,7 +128,7 @@ def test_a_site_without_templates_builds_strict(installed: Installed, tmp_path: 
     assert (tmp_path / "build" / "static" / "site.css").is_file()
     assert "Skip to content" in (tmp_path / "build" / "index.html").read_text()
     done = installed.run("check-links", "--offline", "--no-cache", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "26 links: 26 ok\npassed: no link fails the run\n")
+    assert (done.returncode, done.stdout) == (0, "45 links: 45 ok\npassed: no link fails the run\n")
 
 
 def test_a_site_template_overrides_the_installed_theme(

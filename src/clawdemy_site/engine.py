@@ -418,6 +418,7 @@ def generated_files(site: Site, plan: SitePlan) -> dict[str, bytes]:
         "sitemap.xml": sitemap_xml(plan, site.config.base_url).encode("utf-8"),
         "static/pygments.css": pygments_css(),
         ".nojekyll": b"",
+        "robots.txt": f"User-agent: *\nSitemap: {site.config.base_url}sitemap.xml\n".encode(),
     }
 
 
@@ -429,8 +430,20 @@ def pygments_css() -> bytes:
     if _pygments_css is None:
         from pygments.formatters import HtmlFormatter
 
-        css = HtmlFormatter(style="default").get_style_defs(".codehilite")  # type: ignore[no-untyped-call]
-        _pygments_css = str(css).encode()
+        # Light and dark, each a style of its own: the dark one when the reader's system asks
+        # for it (unless the theme toggle chose light) or when the toggle chose dark.
+        def style(name: str, scope: str) -> str:
+            css = str(HtmlFormatter(style=name).get_style_defs(scope))  # type: ignore[no-untyped-call]
+            return "\n".join(line for line in css.splitlines() if line.startswith(scope))
+
+        dark = ':root:not([data-theme="light"]) .codehilite'
+        css = (
+            style("default", ".codehilite")
+            + f"\n@media (prefers-color-scheme: dark) {{\n{style('github-dark', dark)}\n}}\n"
+            + style("github-dark", ':root[data-theme="dark"] .codehilite')
+            + "\n"
+        )
+        _pygments_css = css.encode()
     return _pygments_css
 
 

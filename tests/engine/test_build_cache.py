@@ -78,6 +78,7 @@ def test_a_title_edit_rewrites_the_pages_that_show_it_and_nothing_in_other_track
     changed = sorted(name for name in after if after[name] != before.get(name))
     assert changed == [
         ".clawdemy-build",
+        "index.html",  # the home page's card lists each lesson of the track
         "t/01-intro/index.html",
         "t/01-intro/references/index.html",
         "t/02-next/index.html",  # its "previous" link

@@ -45,7 +45,7 @@ def test_references_page_links_the_archived_copy(site: Site) -> None:
         f' (<a class="archived" href="{copy}">archived copy</a>)'
     ) in page
     assert (
-        '<a href="https://course.example/1">https://course.example/1</a>'
+        '<a href="https://course.example/1">https://course.example/<wbr>1</a>'
         f' (<a class="archived" href="{source_copy}">archived copy</a>)'
     ) in page
 

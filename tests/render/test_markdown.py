@@ -44,7 +44,11 @@ def test_table() -> None:
 
 def test_fenced_code_is_highlighted() -> None:
     html = render("```python\nprint('hi')\n```\n").html
-    assert html.startswith('<div class="codehilite"><pre>')
+    # In a scroller a keyboard can reach and scroll, named for what it holds.
+    assert html.startswith(
+        '<div class="scroller scroller-code" tabindex="0" role="region" aria-label="Code 1">'
+        '<div class="codehilite"><pre>'
+    )
     assert '<span class="nb">print</span>' in html
 
 
@@ -78,7 +82,10 @@ def test_inline_math_becomes_mathml() -> None:
 
 def test_display_math_becomes_block_mathml() -> None:
     html = render("$$\\frac{a}{b}$$\n").html
-    assert html.startswith('<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">')
+    assert html.startswith(
+        '<div class="scroller scroller-math" tabindex="0" role="region" aria-label="Equation 1">'
+        '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'
+    )
     assert "<mfrac>" in html
     assert "$" not in html
 

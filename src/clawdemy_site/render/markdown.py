@@ -34,6 +34,7 @@ from clawdemy_site.render.body import (
     RenderedBody,
 )
 from clawdemy_site.render.callouts import CalloutExtension, exercises_in
+from clawdemy_site.render.decorate import decorate_body
 from clawdemy_site.render.math import MathExtension, MathProblem
 from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
 from clawdemy_site.render.urls import relative_url
@@ -52,6 +53,12 @@ TEMPLATE_IDS = frozenset(
         "further-heading",
         "leads-heading",
         "elsewhere-heading",
+        "prerequisites-heading",
+        "keypoints-heading",
+        "track-end-heading",
+        "toc-heading",
+        "tracks-heading",
+        "printed-references-heading",
     }
 )
 
@@ -512,7 +519,7 @@ def render_body(
     _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
-    safe = sanitize_body(html, embed_hosts)
+    safe = decorate_body(sanitize_body(html, embed_hosts))
     return RenderedBody(
         safe,
         tuple(ctx.links),

@@ -122,12 +122,16 @@ class CreditsView:
 @dataclass(frozen=True)
 class NotFoundView:
     title: str
+    #: Every track, for a way back in.
+    tracks: tuple[TrackFacts, ...] = ()
 
 
 @dataclass(frozen=True)
 class TrackView:
     title: str
     track: TrackNav
+    #: Each lesson's own facts (objectives too), for a syllabus.
+    syllabus: tuple[LessonFacts, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,9 @@ class LessonView:
     prerequisites: tuple[LessonLinkView, ...] = ()
     #: The body's headings, for an on-page contents list.
     contents: tuple[BodyHeading, ...] = ()
+    #: The curricula the lesson follows and its further study (for JSON-LD).
+    sources: tuple[SourceView, ...] = ()
+    further: tuple[FurtherStudy, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -435,7 +442,20 @@ def _lesson(inputs: SiteInputs, source: str) -> LessonView:
     body = inputs.body_html(source)
     before = _linked_lessons(inputs, inputs.prerequisites(source), slug)
     contents = inputs.body(source).headings  # part of `body:<file>`, already read
-    return LessonView(facts.title, track, facts, body, previous, following, before, contents)
+    entries = inputs.references(source)
+    further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+    return LessonView(
+        facts.title,
+        track,
+        facts,
+        body,
+        previous,
+        following,
+        before,
+        contents,
+        _sources(inputs, entries),
+        further,
+    )
 
 
 def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
@@ -451,13 +471,16 @@ def _exercises(inputs: SiteInputs, slug: str) -> ExercisesView:
 
 
 _PRINT_ID = re.compile(r'(\sid="|\shref="#)([^"]*)"')
+_SCROLLER_NAME = re.compile(r'(role="region" aria-label=")((?:Table|Code|Equation|Formula) \d+")')
 _HEADING_TAG = re.compile(r"<(/?)h([2-5])\b")
 
 
-def _printable(html: str, prefix: str) -> str:
-    """`html` with its ids and same-page links prefixed, to sit beside other lessons, and its
-    headings one level down, under the lesson's own heading."""
+def _printable(html: str, prefix: str, number: int) -> str:
+    """`html` with its ids and same-page links prefixed, to sit beside other lessons, its
+    scrollers named with the lesson's number, and its headings one level down, under the
+    lesson's own heading."""
     html = _PRINT_ID.sub(lambda m: f'{m.group(1)}{prefix}{m.group(2)}"', html)
+    html = _SCROLLER_NAME.sub(lambda m: f"{m.group(1)}Lesson {number}, {m.group(2)}", html)
     return _HEADING_TAG.sub(lambda m: f"<{m.group(1)}h{int(m.group(2)) + 1}", html)
 
 
@@ -476,7 +499,7 @@ def _print(inputs: SiteInputs, slug: str) -> PrintView:
     for source in inputs.track_lessons(slug):
         facts = inputs.facts(source)
         entries = inputs.references(source)
-        body = _printable(inputs.body_html(source), f"lesson-{facts.number}-")
+        body = _printable(inputs.body_html(source), f"lesson-{facts.number}-", facts.number)
         further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
         lessons.append(PrintedLesson(facts, body, _sources(inputs, entries), further))
     return PrintView(f"{track.title}: every lesson", track, tuple(lessons))
@@ -508,10 +531,14 @@ def page_view(inputs: SiteInputs, page: PlannedPage) -> PageView:
     if page.kind == "credits":
         return _credits(inputs)
     if page.kind == "not_found":
-        return NotFoundView("Page not found")
+        tracks = tuple(inputs.track(slug) for slug in inputs.track_slugs())
+        return NotFoundView("Page not found", tracks)
     assert page.subject is not None
     if page.kind == "track":
-        return TrackView(inputs.track(page.subject).title, _track_nav(inputs, page.subject))
+        syllabus = tuple(inputs.facts(source) for source in inputs.track_lessons(page.subject))
+        return TrackView(
+            inputs.track(page.subject).title, _track_nav(inputs, page.subject), syllabus
+        )
     if page.kind == "lesson":
         return _lesson(inputs, page.subject)
     if page.kind == "exercises":
