@@ -51,7 +51,7 @@ def small_site(fixture_sites: Path) -> Path:
 
 
 def build(content: Path, templates: Path, out: Path, *, drafts: bool = False) -> dict[str, bytes]:
-    result = build_site(BuildOptions(content, templates, out, drafts=drafts))
+    result = build_site(BuildOptions(content, templates, out, drafts=drafts, search=False))
     assert result.warnings == ()
     return tree(out)
 

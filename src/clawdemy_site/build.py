@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,8 @@ class BuildOptions:
     out_dir: Path
     drafts: bool = False
     strict: bool = False
+    #: Write the search index (Pagefind) into `pagefind/`.
+    search: bool = True
 
 
 @dataclass(frozen=True)
@@ -194,6 +197,38 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             cache.close()
 
 
+#: Where the search index goes (`search.SEARCH_FOLDER`, which imports more than it needs).
+SEARCH_FOLDER = "pagefind"
+
+
+def _search_index(
+    result: EngineResult, out: Path, known: Mapping[str, OutputFile]
+) -> tuple[str, list[str]]:
+    """What the search index is made from (the lesson pages), and the last build's index
+    files when they were made from the same pages and are intact (else none: make anew)."""
+    site, plan = result.site, result.plan
+    assert site is not None and plan is not None
+    lessons = sorted(
+        f"{page.file} {result.pages[page.id].digest}"
+        for page in plan.pages
+        if page.kind == "lesson"
+    )
+    origin = "search:" + _file_digest("\n".join([site.config.language, *lessons]).encode())
+    previous = [rel for rel in known if rel.startswith(f"{SEARCH_FOLDER}/")]
+    if previous and all(_unchanged(out, rel, known.get(rel), origin) for rel in previous):
+        return origin, previous
+    return origin, []
+
+
+def _index_staging(staging: Path, *, language: str) -> None:
+    from clawdemy_site.search import SearchUnavailable, index_folder
+
+    try:
+        index_folder(staging, language=language)
+    except SearchUnavailable as exc:
+        raise ClawdemyError(f"error: {exc}") from None
+
+
 def _settings(options: BuildOptions) -> tuple[str, ...]:
     return (
         str(options.content_dir.resolve()),
@@ -201,6 +236,7 @@ def _settings(options: BuildOptions) -> tuple[str, ...]:
         str(options.out_dir.resolve()),
         f"drafts={options.drafts}",
         f"strict={options.strict}",
+        f"search={options.search}",
         os.getcwd(),  # diagnostics name files relative to it
     )
 
@@ -291,16 +327,35 @@ def _build(
             reuse[rel] = out / rel
         else:
             copies[rel] = source
-    no_change = last is not None and not files and not copies and set(reuse) == set(known)
+    finish = None
+    index_origin = ""
+    if options.search:
+        index_origin, kept = _search_index(result, out, known)
+        for rel in kept:
+            made_from[rel], reuse[rel] = index_origin, out / rel
+        if not kept:
+            language = result.site.config.language if result.site else "en"
+            finish = partial(_index_staging, language=language)
+    no_change = (
+        last is not None
+        and not files
+        and not copies
+        and finish is None
+        and set(reuse) == set(known)
+    )
     if not no_change:
         try:
-            write_site(out, files, copies, reuse=reuse, trash=trash)
+            write_site(out, files, copies, reuse=reuse, trash=trash, finish=finish)
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
                 f"error: cannot write the site into {options.out_dir}{where}:"
                 f" {exc.strerror or exc}; the previous build, if any, is left as it was"
             ) from None
+    if finish is not None:
+        for path in sorted((out / SEARCH_FOLDER).rglob("*")):
+            if path.is_file():
+                made_from[path.relative_to(out).as_posix()] = index_origin
     outputs: dict[str, OutputFile] = {}
     for rel, origin in made_from.items():
         if no_change and rel in known:

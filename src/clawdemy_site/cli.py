@@ -72,7 +72,10 @@ def main() -> None:
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict: bool) -> None:
+@click.option("--no-search", is_flag=True, help="Do not write the search index (Pagefind).")
+def build(
+    content: Path, templates: Path | None, out: Path, drafts: bool, strict: bool, no_search: bool
+) -> None:
     """Build the site from CONTENT and TEMPLATES into OUT."""
     from clawdemy_site.build import BuildOptions, build_site
 
@@ -81,7 +84,7 @@ def build(content: Path, templates: Path | None, out: Path, drafts: bool, strict
     detail(f"templates: {templates}")
     guard_out(out, content, templates)
     result = build_site(
-        BuildOptions(content, templates, out, drafts=drafts, strict=strict),
+        BuildOptions(content, templates, out, drafts=drafts, strict=strict, search=not no_search),
         lambda message: click.echo(message, err=True),
     )
     if result.warnings:

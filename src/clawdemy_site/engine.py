@@ -395,6 +395,8 @@ def publishing_conflicts(
     problems = []
     for asset in site.assets:
         owner = taken.get(asset.rel)
+        if owner is None and asset.rel.startswith("pagefind/"):
+            owner = "the search index (`pagefind/`)"
         if owner is None and copies.get(asset.rel) not in (None, asset.source):
             owner = f"the theme's `{asset.rel}`"
         if owner is not None:

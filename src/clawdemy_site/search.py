@@ -84,3 +84,37 @@ async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
             for path in sorted(bundle.rglob("*"))
             if path.is_file()
         }
+
+
+def index_folder(site: Path, *, language: str) -> None:
+    """Write Pagefind's bundle for the built site in `site` into `site/pagefind/`: the build
+    calls it on its staging folder, where every page already is, before the folder becomes
+    the site."""
+    try:
+        asyncio.get_running_loop()
+        inside_a_loop = True  # called from a server or a browser driver: run beside it
+    except RuntimeError:
+        inside_a_loop = False
+    try:
+        work = _index_folder(site, language)
+        if inside_a_loop:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(asyncio.run, work).result()
+        else:
+            asyncio.run(work)
+    except (ImportError, FileNotFoundError) as exc:
+        raise SearchUnavailable(
+            "search needs Pagefind: install it with `pip install 'pagefind[bin]'`,"
+            " or build with --no-search"
+        ) from exc
+
+
+async def _index_folder(site: Path, language: str) -> None:
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    config: IndexConfig = {"force_language": language.split("-")[0].lower() or "en"}
+    async with PagefindService() as service:
+        index = await service.create_index(config)
+        await index.add_directory(path=str(site))
+        await index.write_files(output_path=str(site / SEARCH_FOLDER))

@@ -9,7 +9,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from clawdemy_site.outguard import BUILD_MARKER
@@ -64,10 +64,11 @@ def write_site(
     reuse: Mapping[str, Path] | None = None,
     marker: str = "This folder is written by `clawdemy build`.\n",
     trash: Path | None = None,
+    finish: Callable[[Path], None] | None = None,
 ) -> None:
     """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
     (relative path -> the same file in the last build, hard-linked so that it keeps its
-    modification time) as `out`."""
+    modification time) as `out`; `finish` may add to the staged folder before it is swapped in."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(out)
@@ -93,6 +94,8 @@ def write_site(
                 os.link(old, path)
             except OSError:  # another file system, or links not allowed: copy instead
                 shutil.copy2(old, path)
+        if finish is not None:  # e.g. the search index, made from the staged pages
+            finish(staging)
         (staging / BUILD_MARKER).write_text(marker)
         if out.exists():
             retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))

@@ -25,7 +25,6 @@ import pytest
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
-from clawdemy_site.search import search_index
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -132,24 +131,10 @@ def serve() -> Iterator[Any]:
         server.server_close()
 
 
-def add_search(out: Path) -> None:
-    """The search bundle beside the pages, as `clawdemy build` writes it (here until the build
-    calls clawdemy_site.search itself)."""
-    if (out / "pagefind").exists():
-        return
-    pages = {
-        path.relative_to(out).as_posix().removesuffix("index.html"): path.read_bytes()
-        for path in sorted(out.rglob("*.html"))
-    }
-    for name, data in search_index(pages, language="en").items():
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes(data)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
     out = build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")
-    add_search(out)
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()  # `clawdemy build` wrote it
     return str(serve(out))
 
 

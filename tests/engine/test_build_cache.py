@@ -38,7 +38,9 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def run(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(
-        main, ["build", "--templates", str(TEMPLATES), *args], catch_exceptions=False
+        main,
+        ["build", "--templates", str(TEMPLATES), "--no-search", *args],
+        catch_exceptions=False,
     )
     return result.exit_code, result.stderr
 
@@ -183,12 +185,12 @@ def test_a_broken_fragment_in_a_body_fails_build_and_check_at_its_line(site: Pat
 def test_parallel_rendering_gives_the_same_bytes(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    options = BuildOptions(site / "content", TEMPLATES, site / "one")
+    options = BuildOptions(site / "content", TEMPLATES, site / "one", search=False)
     build_site(options)
     monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
     monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "fresh-cache"))
-    build_site(BuildOptions(site / "content", TEMPLATES, site / "two"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / "two", search=False))
     one, two = stamps(site / "one"), stamps(site / "two")
     assert one.keys() == two.keys()
     for name in one:
@@ -254,3 +256,25 @@ def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
     checked = CliRunner().invoke(main, ["check"], catch_exceptions=False)
     assert checked.exit_code == 0
     assert database.read_bytes() == before
+
+
+def test_the_search_index_is_made_again_only_when_a_lesson_page_changes(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = BuildOptions(site / "content", TEMPLATES, site / "build")
+    build_site(options)
+    index = site / "build" / "pagefind" / "pagefind-entry.json"
+    first = index.stat().st_ino
+    (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
+    build_site(options)
+    assert index.stat().st_ino == first
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello, searchable."))
+    build_site(options)
+    assert index.stat().st_ino != first
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
+    for path in sorted((site / "cold" / "pagefind").rglob("*")):
+        if path.is_file():
+            rel = path.relative_to(site / "cold")
+            assert (site / "build" / rel).read_bytes() == path.read_bytes(), rel

@@ -110,7 +110,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build(root: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(cache))
-    build_site(BuildOptions(root / "content", root / "templates", out))
+    build_site(BuildOptions(root / "content", root / "templates", out, search=False))
     return tree(out)
 
 
