@@ -168,7 +168,7 @@ def _unchanged(out: Path, rel: str, known: OutputFile | None, made_from: str) ->
 
 
 def _last_build(cache: BuildCache, out: Path) -> LastBuild | None:
-    """The last build, if it is still what is in `out` (same place, same build id)."""
+    """The last build, if it is still what is in `out` (same place, same marker file)."""
     last = cache.get_meta("output")
     if not isinstance(last, LastBuild) or last.out_dir != str(out):
         return None
@@ -197,15 +197,13 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             cache.close()
 
 
-#: Where the search index goes (`search.SEARCH_FOLDER`, which imports more than it needs).
-SEARCH_FOLDER = "pagefind"
-
-
 def _search_index(
     result: EngineResult, out: Path, known: Mapping[str, OutputFile]
 ) -> tuple[str, list[str]]:
     """What the search index is made from (the lesson pages), and the last build's index
     files when they were made from the same pages and are intact (else none: make anew)."""
+    from clawdemy_site.search import SEARCH_FOLDER
+
     site, plan = result.site, result.plan
     assert site is not None and plan is not None
     lessons = sorted(
@@ -353,6 +351,8 @@ def _build(
                 f" {exc.strerror or exc}; the previous build, if any, is left as it was"
             ) from None
     if finish is not None:
+        from clawdemy_site.search import SEARCH_FOLDER
+
         for path in sorted((out / SEARCH_FOLDER).rglob("*")):
             if path.is_file():
                 made_from[path.relative_to(out).as_posix()] = index_origin
