@@ -313,18 +313,18 @@ def _build(
             reuse[record.file] = out / record.file
         else:
             files[record.file] = data
-    for rel, data in result.generated.items():
-        made_from[rel] = _file_digest(data)
-        if _unchanged(out, rel, known.get(rel), made_from[rel]):
+    others: list[tuple[str, str, bytes | Path]] = [
+        (rel, _file_digest(data), data) for rel, data in result.generated.items()
+    ]
+    others += [(rel, _source_signature(src), src) for rel, src in result.copies.items()]
+    for rel, origin, payload in others:  # made files, then files copied as they are
+        made_from[rel] = origin
+        if _unchanged(out, rel, known.get(rel), origin):
             reuse[rel] = out / rel
+        elif isinstance(payload, bytes):
+            files[rel] = payload
         else:
-            files[rel] = data
-    for rel, source in result.copies.items():
-        made_from[rel] = _source_signature(source)
-        if _unchanged(out, rel, known.get(rel), made_from[rel]):
-            reuse[rel] = out / rel
-        else:
-            copies[rel] = source
+            copies[rel] = payload
     finish = None
     index_origin = ""
     if options.search:

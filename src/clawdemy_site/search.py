@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Coroutine, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 #: Where the bundle goes in the built site; `search.js` and the theme look for it there.
 SEARCH_FOLDER = "pagefind"
@@ -34,24 +34,30 @@ def search_index(pages: Mapping[str, bytes], *, language: str) -> dict[str, byte
 
     Results link to `/<address>`: the search UI is told the site's base path, so they work
     under a base path too. `language` is the site's (`en`, `en-GB`, ...)."""
+    return _run(_index(pages, language))
+
+
+_Result = TypeVar("_Result")
+
+
+def _run(work: Coroutine[Any, Any, _Result]) -> _Result:
+    """Run `work` on an event loop of its own: beside a running one (a server, a browser
+    driver) in a thread. A missing Pagefind is said in words."""
     try:
         asyncio.get_running_loop()
-        inside_a_loop = True  # called from a server or a browser driver: run beside it
+        inside_a_loop = True
     except RuntimeError:
         inside_a_loop = False
     try:
-        work = _index(pages, language)
-        return _in_thread(work) if inside_a_loop else asyncio.run(work)
+        if inside_a_loop:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                return pool.submit(asyncio.run, work).result()
+        return asyncio.run(work)
     except (ImportError, FileNotFoundError) as exc:
         raise SearchUnavailable(
             "search needs Pagefind: install it with `pip install 'pagefind[bin]'`,"
             " or build with --no-search"
         ) from exc
-
-
-def _in_thread(work: Coroutine[Any, Any, dict[str, bytes]]) -> dict[str, bytes]:
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        return pool.submit(asyncio.run, work).result()
 
 
 async def _index(pages: Mapping[str, bytes], language: str) -> dict[str, bytes]:
@@ -90,23 +96,7 @@ def index_folder(site: Path, *, language: str) -> None:
     """Write Pagefind's bundle for the built site in `site` into `site/pagefind/`: the build
     calls it on its staging folder, where every page already is, before the folder becomes
     the site."""
-    try:
-        asyncio.get_running_loop()
-        inside_a_loop = True  # called from a server or a browser driver: run beside it
-    except RuntimeError:
-        inside_a_loop = False
-    try:
-        work = _index_folder(site, language)
-        if inside_a_loop:
-            with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(asyncio.run, work).result()
-        else:
-            asyncio.run(work)
-    except (ImportError, FileNotFoundError) as exc:
-        raise SearchUnavailable(
-            "search needs Pagefind: install it with `pip install 'pagefind[bin]'`,"
-            " or build with --no-search"
-        ) from exc
+    _run(_index_folder(site, language))
 
 
 async def _index_folder(site: Path, language: str) -> None:

@@ -48,7 +48,12 @@ class BodyExercise:
 
     @property
     def label(self) -> str:
-        return f"Exercise {self.number}: {self.title}" if self.title else f"Exercise {self.number}"
+        return exercise_label(self.number, self.title)
+
+
+def exercise_label(number: int, title: str) -> str:
+    """How an exercise is named on its page and in lists: `Exercise 2: Title`."""
+    return f"Exercise {number}: {title}" if title else f"Exercise {number}"
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from markdown.extensions.toc import slugify
 from markdown.preprocessors import Preprocessor
 
 from clawdemy_site.errors import Diagnostic
+from clawdemy_site.render.body import exercise_label
 from clawdemy_site.render.figures import FigureProcessor
 
 #: The kinds of callout, in the order the contract lists them.
@@ -121,10 +122,6 @@ class Exercise:
     @property
     def label(self) -> str:
         return exercise_label(self.number, self.title)
-
-
-def exercise_label(number: int, title: str) -> str:
-    return f"Exercise {number}: {title}" if title else f"Exercise {number}"
 
 
 def exercises_in(body: str, *, body_line: int = 1) -> tuple[Exercise, ...]:
