@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,11 +106,32 @@ class PageRecords:
 
     pages: Mapping[str, PageRecord]
     prints: Mapping[str, str]
+    #: The templates each template's source names, by the source's digest (parsing them is
+    #: the slow part of knowing which pages a template change touches).
+    template_refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _page_records(cache: BuildCache) -> PageRecords | None:
+    from clawdemy_site.records import PageRecord
+
     found = cache.get_meta("pages")
-    return found if isinstance(found, PageRecords) else None
+    if not isinstance(found, PageRecords):
+        return None
+    # Pages name the same input ids and addresses over and over; made one object each
+    # again, the next pickle stores each once (a third of the size, and of the time).
+    intern = sys.intern
+    pages = {
+        key: PageRecord(
+            record.file,
+            tuple(map(intern, record.inputs)),
+            record.templates,
+            record.digest,
+            record.ids,
+            tuple(map(intern, record.links)),
+        )
+        for key, record in found.pages.items()
+    }
+    return PageRecords(pages, found.prints, found.template_refs)
 
 
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
@@ -187,7 +209,7 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             known = cache.get_meta("manifest")
             if isinstance(known, InputManifest) and _still(known, settings, scanned, options):
                 return known.result
-            built, files = _build(options, cache, folder / "trash")
+            built, files = _build(options, cache, folder)
             out = options.out_dir.resolve()
             output = {rel: file_identity(out / rel) or (0, 0, 0, 0) for rel in files}
             manifest = InputManifest(settings, scanned, taken_at, output, built)
@@ -266,11 +288,13 @@ def _still(
 
 
 def _build(
-    options: BuildOptions, cache: BuildCache, trash: Path | None
+    options: BuildOptions, cache: BuildCache, cache_folder: Path
 ) -> tuple[BuildResult, list[str]]:
-    """The build, and every file it leaves in the output folder."""
+    """The build, and every file it leaves in the output folder. The cache folder keeps the
+    build before the last one (its spare) and the trash being deleted."""
     from clawdemy_site.engine import Engine, EngineOptions
     from clawdemy_site.records import BodyRecord, LessonRecord
+    from clawdemy_site.render.templates import known_references, remember_references
     from clawdemy_site.write import write_site
 
     out = options.out_dir.resolve()
@@ -283,6 +307,8 @@ def _build(
         for key, record in cached.pages.items():
             if _unchanged(out, record.file, last.files.get(record.file), record.digest):
                 pages[key] = record
+    if cached is not None:
+        remember_references(cached.template_refs)
     engine = Engine(
         EngineOptions(options.content_dir, options.templates_dir, options.drafts),
         lessons=cached_lessons,  # type: ignore[arg-type]
@@ -343,7 +369,15 @@ def _build(
     )
     if not no_change:
         try:
-            write_site(out, files, copies, reuse=reuse, trash=trash, finish=finish)
+            write_site(
+                out,
+                files,
+                copies,
+                reuse=reuse,
+                trash=cache_folder / "trash",
+                finish=finish,
+                spare=cache_folder / "spare",
+            )
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
@@ -368,7 +402,7 @@ def _build(
         drop=gone,
         meta={
             "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
-            "pages": PageRecords(result.pages, result.prints),
+            "pages": PageRecords(result.pages, result.prints, known_references()),
         },
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))

@@ -299,7 +299,7 @@ class Engine:
                 template_prints[page.template],
                 made.digest,
                 made.ids,
-                made.links,
+                tuple(map(sys.intern, made.links)),
             )
             rendered[page.file] = made.data
         self._graph.update(current, records, self.page_records)

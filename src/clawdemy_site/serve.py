@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import mimetypes
 import posixpath
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -204,8 +205,15 @@ class ServeOptions:
 
 def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> None:
     started = time.perf_counter()
-    result = engine.run()
-    site.update(result)
+    # While it runs, the rebuild keeps the interpreter: a page asked for meanwhile would be
+    # the old one anyway, and a browser polling for the change would otherwise slow it down.
+    switch_interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.5)
+    try:
+        result = engine.run()
+        site.update(result)
+    finally:
+        sys.setswitchinterval(switch_interval)
     # What a run leaves (the site, its records) lives until the next one: keep the
     # collector from walking it again and again while the next edit is awaited.
     gc.collect()

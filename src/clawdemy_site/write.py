@@ -5,12 +5,13 @@ A build that fails or is killed leaves the last good build whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from clawdemy_site.outguard import BUILD_MARKER
 
@@ -65,45 +66,146 @@ def write_site(
     marker: str = "This folder is written by `clawdemy build`.\n",
     trash: Path | None = None,
     finish: Callable[[Path], None] | None = None,
+    spare: Path | None = None,
 ) -> None:
     """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
     (relative path -> the same file in the last build, hard-linked so that it keeps its
-    modification time) as `out`; `finish` may add to the staged folder before it is swapped in."""
+    modification time) as `out`; `finish` may add to the staged folder before it is swapped in.
+
+    With `spare`, the build before the last one, kept there by the last write, is brought up
+    to date as the staged folder (its unchanged files and folders stay, which a new folder
+    would make again: 2,000 folders for a 1,000-lesson course), and the build this one
+    replaces is kept there in turn."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(out)
+    wanted = {**{rel: None for rel in files}, **{rel: None for rel in copies}, **(reuse or {})}
+    for rel in wanted:
+        _inside(out, rel)  # refuse an unsafe path before anything is touched
+    staging = _staged_from(spare, out)
+    try:
+        try:
+            if staging is not None:
+                _update(staging, files, copies, reuse or {})
+        except OSError:  # a spare we cannot bring up to date is no use: start afresh
+            shutil.rmtree(staging, ignore_errors=True)  # type: ignore[arg-type]
+            staging = None
+        if staging is None:
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
+            os.chmod(staging, 0o755)
+            _update(staging, files, copies, reuse or {})
+        if finish is not None:  # e.g. the search index, made from the staged pages
+            finish(staging)
+        _replace(staging / BUILD_MARKER, marker.encode())
+        _swap(staging, out, spare, trash)
+    except BaseException:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _staged_from(spare: Path | None, out: Path) -> Path | None:
+    """The spare build moved beside `out` as its staged folder, or None when there is none
+    (or it is on another file system)."""
+    if spare is None or not spare.is_dir():
+        return None
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
+    try:
+        os.rename(spare, staging)  # onto the empty folder just made
+    except OSError:
+        os.rmdir(staging)
+        shutil.rmtree(spare, ignore_errors=True)
+        return None
+    return staging
+
+
+def _files_under(root: Path) -> dict[str, int]:
+    """Every file under `root` (relative path -> inode). A link or anything but a plain file
+    or folder is refused: writing through a link could leave the folder."""
+    found: dict[str, int] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise OSError(f"{entry.path} is a link")
+                if entry.is_dir():
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    found[prefix + entry.name] = entry.inode()
+                else:
+                    raise OSError(f"{entry.path} is not a file")
+
+    walk(str(root), "")
+    return found
+
+
+def _update(
+    staging: Path,
+    files: Mapping[str, bytes],
+    copies: Mapping[str, Path],
+    reuse: Mapping[str, Path],
+) -> None:
+    """Make `staging` hold exactly the files asked for (and nothing else but the marker)."""
+    present = _files_under(staging)
     made: set[Path] = {staging}
 
     def place(rel: str) -> Path:
         path = _inside(staging, rel)
-        if path.parent not in made:
+        if rel in present:
+            os.unlink(path)  # never write into a file: the live build may share it
+        elif path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
         return path
 
-    try:
-        os.chmod(staging, 0o755)
-        for rel, data in sorted(files.items()):
-            place(rel).write_bytes(data)
-        for rel, source in sorted(copies.items()):
-            shutil.copyfile(source, place(rel))
-        for rel, old in sorted((reuse or {}).items()):
-            path = place(rel)
+    for rel, data in sorted(files.items()):
+        place(rel).write_bytes(data)
+    for rel, source in sorted(copies.items()):
+        shutil.copyfile(source, place(rel))
+    for rel, old in sorted(reuse.items()):
+        if rel in present and present[rel] == os.stat(old).st_ino:
+            continue  # already the very same file
+        path = place(rel)
+        try:
+            os.link(old, path)
+        except OSError:  # another file system, or links not allowed: copy instead
+            shutil.copy2(old, path)
+    stale = sorted(set(present) - set(files) - set(copies) - set(reuse) - {BUILD_MARKER})
+    for rel in stale:
+        os.unlink(staging / rel)
+    for folder in sorted({str(PurePosixPath(rel).parent) for rel in stale}, reverse=True):
+        for parent in [PurePosixPath(folder), *PurePosixPath(folder).parents]:
+            if str(parent) == ".":
+                break
             try:
-                os.link(old, path)
-            except OSError:  # another file system, or links not allowed: copy instead
-                shutil.copy2(old, path)
-        if finish is not None:  # e.g. the search index, made from the staged pages
-            finish(staging)
-        (staging / BUILD_MARKER).write_text(marker)
-        if out.exists():
-            retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-            os.rename(out, retired / out.name)
-            os.rename(staging, out)
-            _discard(retired, trash)
+                os.rmdir(staging / parent)  # only when it is empty
+            except OSError:
+                break
+
+
+def _replace(path: Path, data: bytes) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    path.write_bytes(data)
+
+
+def _swap(staging: Path, out: Path, spare: Path | None, trash: Path | None) -> None:
+    """`staging` becomes `out`; the build it replaces becomes `spare`, or is removed."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if spare is not None:
+        shutil.rmtree(spare, ignore_errors=True)
+        spare.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(out, spare)
+        except OSError:  # another file system: no spare
+            pass
         else:
             os.rename(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, retired / out.name)
+    os.rename(staging, out)
+    _discard(retired, trash)

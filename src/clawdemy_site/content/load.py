@@ -190,15 +190,19 @@ class _Reader:
         self.diagnostics += problems.items
         if fields is not None and not problems.items:
             self.tracks.append((slug, display_path(track_path), fields))
-        for entry in sorted(folder.iterdir()):
+        # os.scandir knows each entry's kind from the listing: no stat per lesson file.
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+        for entry in entries:
             if _is_hidden(entry.name) or entry.name == "track.yml":
                 continue
-            if entry.suffix == ".md" and entry.is_file():
-                self.lesson(entry, slug)
+            path = folder / entry.name
+            if entry.name.endswith(".md") and entry.is_file():
+                self.lesson(path, slug, linked=entry.is_symlink())
             elif entry.is_dir() and not entry.is_symlink():
-                self.asset_folder(entry)
+                self.asset_folder(path)
             else:
-                self.asset(entry)
+                self.asset(path)
 
     def shown(self, path: Path) -> str:
         """`display_path` of a file found by the walk, without asking the OS for each one."""
@@ -228,8 +232,8 @@ class _Reader:
         )
         return True
 
-    def lesson(self, path: Path, track: str) -> None:
-        if self.outside(path):
+    def lesson(self, path: Path, track: str, *, linked: bool) -> None:
+        if linked and self.outside(path):
             return
         self.lesson_files.add(self.rel(path))
         problems = Problems(self.shown(path))

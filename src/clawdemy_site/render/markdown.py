@@ -17,8 +17,14 @@ from urllib.parse import quote, unquote, urlsplit
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.extensions.abbr import AbbrExtension
+from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.codehilite import CodeHiliteExtension
+from markdown.extensions.def_list import DefListExtension
+from markdown.extensions.fenced_code import FencedCodeExtension
 from markdown.extensions.footnotes import FootnoteExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
@@ -462,13 +468,15 @@ def _get_converter() -> _Converter:
         rewriters: list[_LinkRewriter] = []
         callouts = CalloutExtension("", 1, [])
         md = Markdown(
+            # Instances, not names: a name makes Python-Markdown read every installed
+            # package's entry points first (tens of milliseconds at each start).
             extensions=[
-                "tables",
-                "fenced_code",
-                "sane_lists",
-                "attr_list",
-                "def_list",
-                "abbr",
+                TableExtension(),
+                FencedCodeExtension(),
+                SaneListExtension(),
+                AttrListExtension(),
+                DefListExtension(),
+                AbbrExtension(),
                 CodeHiliteExtension(css_class="codehilite", guess_lang=False),
                 FootnoteExtension(UNIQUE_IDS=False),
                 TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),

@@ -10,7 +10,7 @@ import dataclasses
 import hashlib
 import os
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -88,6 +88,16 @@ def _names_in(env: jinja2.Environment, source: str) -> tuple[str, ...]:
         found = jinja2.meta.find_referenced_templates(parsed)
         _referenced[key] = tuple(ref for ref in found if ref)
     return _referenced[key]
+
+
+def known_references() -> dict[str, tuple[str, ...]]:
+    """What `_names_in` found so far, for the build cache to keep."""
+    return dict(_referenced)
+
+
+def remember_references(known: Mapping[str, tuple[str, ...]]) -> None:
+    """Take what an earlier process found (by source digest, so never stale)."""
+    _referenced.update(known)
 
 
 def template_closure(env: jinja2.Environment, name: str) -> tuple[str, ...]:
