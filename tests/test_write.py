@@ -128,3 +128,60 @@ def test_cli_write_failure_is_a_message_and_keeps_the_previous_build(
     )
     assert tree(tmp_path / "build") == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "content"]
+
+
+def test_a_spare_build_is_brought_up_to_date_and_the_replaced_build_kept(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "cache" / "spare"
+    write_site(out, {"a/index.html": b"a1", "b/index.html": b"b1"}, {}, spare=spare)
+    assert not spare.exists()  # nothing was replaced yet
+    write_site(
+        out, {"a/index.html": b"a2"}, {}, reuse={"b/index.html": out / "b/index.html"}, spare=spare
+    )
+    assert tree(spare)["a/index.html"] == b"a1"  # the replaced build, kept
+    kept_b = (out / "b/index.html").stat()
+    # The spare (a1, b1) becomes the next build: a changes again, b is reused, c is new,
+    # and a stray file someone left in the spare goes.
+    (spare / "stray.txt").write_text("not ours")
+    write_site(
+        out,
+        {"a/index.html": b"a3", "c/d/index.html": b"c3"},
+        {},
+        reuse={"b/index.html": out / "b/index.html"},
+        spare=spare,
+    )
+    assert tree(out) == {
+        BUILD_MARKER: b"This folder is written by `clawdemy build`.\n",
+        "a/index.html": b"a3",
+        "b/index.html": b"b1",
+        "c/d/index.html": b"c3",
+    }
+    assert (out / "b/index.html").stat().st_ino == kept_b.st_ino
+    assert (out / "b/index.html").stat().st_mtime_ns == kept_b.st_mtime_ns
+    assert tree(spare)["a/index.html"] == b"a2"  # the file it shared is untouched
+    assert leftovers(tmp_path) == []
+
+
+def test_a_dropped_page_leaves_no_empty_folder_in_a_spare_built_site(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    pages = {"index.html": b"1", "x/y/index.html": b"1"}
+    write_site(out, pages, {}, spare=spare)
+    write_site(out, pages, {}, spare=spare)
+    write_site(out, {"index.html": b"2"}, {}, spare=spare)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == [
+        BUILD_MARKER,
+        "index.html",
+    ]
+
+
+def test_a_link_in_the_spare_is_never_written_through(tmp_path: Path) -> None:
+    out, spare = tmp_path / "site", tmp_path / "spare"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write_site(out, {"a/index.html": b"1"}, {}, spare=spare)
+    write_site(out, {"a/index.html": b"2"}, {}, spare=spare)
+    shutil.rmtree(spare / "a")
+    (spare / "a").symlink_to(elsewhere)
+    write_site(out, {"a/index.html": b"3"}, {}, spare=spare)
+    assert tree(out)["a/index.html"] == b"3"
+    assert not (out / "a").is_symlink()
+    assert list(elsewhere.iterdir()) == []
