@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 
-def _parts(address: str) -> list[str]:
-    return [part for part in address.split("/") if part and part != "."]
+
+@lru_cache(maxsize=1 << 16)
+def _parts(address: str) -> tuple[str, ...]:
+    """The folders and file of an address; pages ask for the same few thousand again and again."""
+    return tuple(part for part in address.split("/") if part and part != ".")
 
 
 def relative_url(from_dir: str, to: str) -> str:
@@ -15,10 +19,10 @@ def relative_url(from_dir: str, to: str) -> str:
     alone (no file system, no current folder): a page asks this for every link it has.
     """
     start, target = _parts(from_dir), _parts(to)
-    common = 0
-    while common < min(len(start), len(target)) and start[common] == target[common]:
+    common, shorter = 0, min(len(start), len(target))
+    while common < shorter and start[common] == target[common]:
         common += 1
-    rel = "/".join([".."] * (len(start) - common) + target[common:]) or "."
+    rel = "/".join((("..",) * (len(start) - common)) + target[common:]) or "."
     if to.endswith("/") or to == "":
         rel = "./" if rel == "." else rel + "/"
     return rel
