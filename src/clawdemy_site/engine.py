@@ -22,15 +22,16 @@ from clawdemy_site.content.load import LessonParser, LoadResult, load_site, pars
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.identity import file_identity, racy_window
-from clawdemy_site.plan import LinkTargets, SitePlan, link_targets, plan_site
+from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.views import LessonPrints, fingerprint
 from clawdemy_site.workers import (
     BodyJob,
-    PageJob,
+    PageState,
     in_pool,
     render_bodies,
     render_pages,
+    set_page_state,
     set_targets,
 )
 
@@ -245,7 +246,7 @@ class Engine:
         self, site: Site, plan: SitePlan, bodies: Mapping[str, BodyRecord]
     ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
         from clawdemy_site.render.templates import make_environment, template_fingerprint
-        from clawdemy_site.render.views import SiteIndex, SiteInputs, page_view
+        from clawdemy_site.render.views import SiteIndex, SiteInputs
 
         templates_dir = self.options.templates_dir
         env = make_environment(templates_dir)
@@ -260,8 +261,7 @@ class Engine:
         )
         suspects = self._graph.suspects(current)
         records: dict[str, PageRecord] = {}
-        jobs: list[PageJob] = []
-        reads: list[frozenset[str]] = []
+        jobs: list[PlannedPage] = []
         for page in plan.pages:
             known = self.page_records.get(page.id)
             if (
@@ -273,21 +273,18 @@ class Engine:
             ):
                 records[page.id] = known
                 continue
-            inputs = SiteInputs(site, plan, lambda s: bodies[s].body, index)
-            jobs.append(PageJob(page, page_view(inputs, page)))
-            reads.append(frozenset(inputs.read))
+            jobs.append(page)
+        state = PageState(site, plan, index, lambda s: bodies[s].body)
         outcomes = in_pool(
             render_pages,
             jobs,
-            initial=lambda: None,
-            args=(templates_dir, site.config),
+            initial=lambda: set_page_state(state),
+            args=(templates_dir,),
             parallel=self.options.parallel,
         )
         rendered: dict[str, bytes] = {}
         problems: dict[str, Diagnostic] = {}
-        for job, read, outcome in zip(jobs, reads, outcomes, strict=True):
-            made, problem = outcome
-            page = job.page
+        for page, (made, problem, read) in zip(jobs, outcomes, strict=True):
             if made is None:
                 if problem is not None:
                     problems.setdefault(page.template, problem)  # one report a template

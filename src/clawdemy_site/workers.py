@@ -1,7 +1,9 @@
 """Rendering bodies and pages, in this process or across cores in a pool of workers.
 
-The jobs and results are frozen values that cross process boundaries; a pool is forked
-only when there is enough work to pay for it, and its workers die with their build.
+The jobs and results are frozen values that cross process boundaries; what every page
+reads (the site, its plan, the bodies) is inherited by the forked workers instead. A pool
+is forked only when there is enough work to pay for it, and its workers die with their
+build.
 """
 
 from __future__ import annotations
@@ -23,7 +25,9 @@ from clawdemy_site.render.body import RenderedBody
 if TYPE_CHECKING:
     import jinja2
 
-    from clawdemy_site.render.views import PageView
+    from clawdemy_site.content.models import Site
+    from clawdemy_site.plan import SitePlan
+    from clawdemy_site.render.views import SiteIndex
 
 #: Work below this many items is done in this process: a pool costs more than it saves.
 POOL_MIN_ITEMS = 120
@@ -62,9 +66,22 @@ def render_bodies(jobs: list[BodyJob]) -> list[RenderedBody]:
 
 
 @dataclass(frozen=True)
-class PageJob:
-    page: PlannedPage
-    view: PageView
+class PageState:
+    """What every page's view is built from. Set before a pool forks, so that workers
+    inherit it: only the pages to render are sent to them, never views holding bodies."""
+
+    site: Site
+    plan: SitePlan
+    index: SiteIndex
+    body_of: Callable[[str], RenderedBody]
+
+
+_worker_pages: PageState | None = None
+
+
+def set_page_state(state: PageState) -> None:
+    global _worker_pages
+    _worker_pages = state
 
 
 @dataclass(frozen=True)
@@ -78,7 +95,8 @@ class _RenderedPage:
     links: tuple[str, ...]
 
 
-_OutcomeOfPage = tuple[_RenderedPage | None, Diagnostic | None]
+#: A page rendered (or the template's problem), and the ids of the inputs its view read.
+_OutcomeOfPage = tuple[_RenderedPage | None, Diagnostic | None, frozenset[str]]
 
 
 def _environment(templates_dir: Path) -> jinja2.Environment:
@@ -91,22 +109,28 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
     return _worker_env[1]
 
 
-def render_pages(templates_dir: Path, config: object, jobs: list[PageJob]) -> list[_OutcomeOfPage]:
-    from clawdemy_site.content.models import SiteConfig
+def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_OutcomeOfPage]:
+    """Each page's view (built here, from the state set before), rendered."""
     from clawdemy_site.render.templates import TemplateProblem, render_page
+    from clawdemy_site.render.views import SiteInputs, page_view
 
-    assert isinstance(config, SiteConfig)
+    state = _worker_pages
+    assert state is not None
+    config = state.site.config
     env = _environment(templates_dir)
     out: list[_OutcomeOfPage] = []
-    for job in jobs:
+    for page in pages:
+        inputs = SiteInputs(state.site, state.plan, state.body_of, state.index)
+        view = page_view(inputs, page)
+        read = frozenset(inputs.read)
         try:
-            text = render_page(env, job.page, job.view, config, templates_dir=templates_dir)
+            text = render_page(env, page, view, config, templates_dir=templates_dir)
         except TemplateProblem as problem:
-            out.append((None, problem.diagnostic))
+            out.append((None, problem.diagnostic, read))
             continue
         ids, links = scan_html(text)
         data = text.encode("utf-8")
-        out.append((_RenderedPage(data, _digest(data), ids, links), None))
+        out.append((_RenderedPage(data, _digest(data), ids, links), None, read))
     return out
 
 
