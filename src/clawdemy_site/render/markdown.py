@@ -13,6 +13,7 @@ import re
 import unicodedata
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 from urllib.parse import quote, unquote, urlsplit
 
 from markdown import Markdown
@@ -28,6 +29,7 @@ from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension, slugify, slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
+from pygments.formatters.html import HtmlFormatter
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
@@ -447,6 +449,24 @@ class _LinkExtension(Extension):
         md.treeprocessors.register(rewriter, "clawdemy-links", 8)
 
 
+class _HtmlFormatter(HtmlFormatter):  # type: ignore[type-arg]
+    """Pygments' HTML formatter with its token-to-class tables worked out once per style:
+    Python-Markdown makes a formatter for every code block, and working them out cost more
+    than highlighting a short block. Formatting only reads them."""
+
+    _tables: ClassVar[dict[tuple[object, str], tuple[Any, Any]]] = {}
+
+    def _create_stylesheet(self) -> None:
+        key = (self.style, self.classprefix)
+        found = self._tables.get(key)
+        tables = vars(self)  # the two tables are attributes Pygments' stubs do not name
+        if found is None:
+            super()._create_stylesheet()  # type: ignore[misc]
+            self._tables[key] = (tables["ttype2class"], tables["class2style"])
+        else:
+            tables.update(ttype2class=found[0], class2style=found[1])
+
+
 @dataclass
 class _Converter:
     """One Python-Markdown instance with our extensions, reset between bodies: building it
@@ -477,7 +497,9 @@ def _get_converter() -> _Converter:
                 AttrListExtension(),
                 DefListExtension(),
                 AbbrExtension(),
-                CodeHiliteExtension(css_class="codehilite", guess_lang=False),
+                CodeHiliteExtension(
+                    css_class="codehilite", guess_lang=False, pygments_formatter=_HtmlFormatter
+                ),
                 FootnoteExtension(UNIQUE_IDS=False),
                 TocExtension(permalink=False, toc_depth="2-4", slugify=heading_id),
                 MathExtension(math_problems),
