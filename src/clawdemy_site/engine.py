@@ -9,7 +9,6 @@ writes it, `serve` serves it, `check` and `check-links` read it. Nothing here wr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 import time
@@ -18,17 +17,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clawdemy_site.buildcache import code_version
-from clawdemy_site.content.load import LessonParser, LoadResult, load_site, parse_lesson_text
+from clawdemy_site.content.load import (
+    MAX_TEXT_BYTES,
+    LessonParser,
+    LoadResult,
+    display_path,
+    is_hidden,
+    lesson_digest,
+    load_site,
+    parse_lesson_text,
+    shown_under,
+)
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
-from clawdemy_site.identity import file_identity, racy_window
+from clawdemy_site.identity import FileIdentity, file_identity, racy_window
 from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.views import LessonPrints, fingerprint
 from clawdemy_site.workers import (
     BodyJob,
+    LessonJob,
     PageState,
     in_pool,
+    parse_lessons,
     render_bodies,
     render_pages,
     set_page_state,
@@ -159,9 +170,7 @@ class Engine:
             text: str, path: str, track: str, stem: str
         ) -> tuple[Lesson | None, tuple[Diagnostic, ...]]:
             read_at = time.time_ns()
-            digest = hashlib.sha1(
-                f"{path}\0{track}\0{stem}\0{text}".encode(), usedforsecurity=False
-            ).hexdigest()
+            digest = lesson_digest(text, path, track, stem)
             key = f"{track}/{stem}.md"
             identity = file_identity(self.options.content_dir / key) or (0, 0, 0, 0)
             known = self.lesson_records.get(key)
@@ -174,6 +183,51 @@ class Engine:
             return lesson, found
 
         return parse
+
+    def _prefetch(self, parsed: dict[str, LessonRecord]) -> None:
+        """Parse the lesson files that no record answers for across cores (when there are
+        enough of them), ahead of the walk, which then finds each one parsed. Only a head
+        start: a file this skips, or that changes meanwhile, the walk reads as ever."""
+        content = self.options.content_dir.resolve()
+        found: list[tuple[str, str, FileIdentity]] = []
+        try:
+            tracks = sorted(e.path for e in os.scandir(content) if _visible_folder(e))
+            for track in tracks:
+                for entry in os.scandir(track):
+                    if not entry.name.endswith(".md") or is_hidden(entry.name):
+                        continue
+                    if not entry.is_file(follow_symlinks=False):
+                        continue
+                    key = f"{os.path.basename(track)}/{entry.name}"
+                    identity = file_identity(Path(entry.path))
+                    known = self.lesson_records.get(key)
+                    if identity is not None and (known is None or known.stat != identity):
+                        found.append((key, entry.path, identity))
+        except OSError:
+            return
+        shown_root = display_path(content)
+        jobs: list[LessonJob] = []
+        known_by: list[tuple[str, FileIdentity, int]] = []
+        for key, path, identity in found:
+            read_at = time.time_ns()
+            try:
+                with open(path, "rb") as stream:
+                    data = stream.read(MAX_TEXT_BYTES + 1)
+                if len(data) > MAX_TEXT_BYTES:
+                    continue  # the walk says what is wrong with it
+                text = data.decode("utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue
+            track, _, name = key.partition("/")
+            jobs.append(LessonJob(text, shown_under(shown_root, key), track, name[:-3]))
+            known_by.append((key, identity, read_at))
+        outcomes = in_pool(parse_lessons, jobs, initial=lambda: None)
+        for job, (key, identity, read_at), (lesson, problems) in zip(
+            jobs, known_by, outcomes, strict=True
+        ):
+            digest = lesson_digest(job.text, job.path, job.track, job.stem)
+            record = LessonRecord(digest, lesson, problems, job.path, identity, read_at)
+            parsed[key] = self.lesson_records[key] = record
 
     def _recall(
         self, file: Path, shown: str
@@ -311,6 +365,8 @@ class Engine:
         checker reports them as broken links)."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
+        if options.parallel and not self.lesson_records:  # a cold build
+            self._prefetch(parsed)
         loaded = load_site(
             options.content_dir,
             drafts=options.drafts,
@@ -319,6 +375,7 @@ class Engine:
         )
         present = loaded.lesson_files
         self.lesson_records = {k: v for k, v in self.lesson_records.items() if k in present}
+        parsed = {k: v for k, v in parsed.items() if k in present}
         assets = frozenset(asset.rel for asset in loaded.assets)
         targets = link_targets(loaded.lesson_files, assets, loaded.draft_files)
         embed_hosts = frozenset(loaded.site.config.embed_hosts) if loaded.site else frozenset()
@@ -381,6 +438,10 @@ class Engine:
             parsed=parsed,
             new_bodies=new_bodies,
         )
+
+
+def _visible_folder(entry: os.DirEntry[str]) -> bool:
+    return not is_hidden(entry.name) and entry.is_dir(follow_symlinks=False)
 
 
 def publishing_conflicts(

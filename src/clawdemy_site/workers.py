@@ -25,7 +25,7 @@ from clawdemy_site.render.body import RenderedBody
 if TYPE_CHECKING:
     import jinja2
 
-    from clawdemy_site.content.models import Site
+    from clawdemy_site.content.models import Lesson, Site
     from clawdemy_site.plan import SitePlan
     from clawdemy_site.render.views import SiteIndex
 
@@ -34,6 +34,22 @@ POOL_MIN_ITEMS = 120
 
 _worker_targets: LinkTargets | None = None
 _worker_env: tuple[Path, jinja2.Environment] | None = None
+
+
+@dataclass(frozen=True)
+class LessonJob:
+    """A lesson file's text to parse, with where it is (as shown, its track and stem)."""
+
+    text: str
+    path: str
+    track: str
+    stem: str
+
+
+def parse_lessons(jobs: list[LessonJob]) -> list[tuple[Lesson | None, tuple[Diagnostic, ...]]]:
+    from clawdemy_site.content.load import parse_lesson_text
+
+    return [parse_lesson_text(job.text, job.path, job.track, job.stem) for job in jobs]
 
 
 @dataclass(frozen=True)

@@ -197,6 +197,29 @@ def test_parallel_rendering_gives_the_same_bytes(
         assert (site / "one" / name).read_bytes() == (site / "two" / name).read_bytes(), name
 
 
+def test_lessons_parsed_ahead_in_a_cold_build_are_kept_for_the_next_one(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clawdemy_site.content.load as load_module
+    import clawdemy_site.engine as engine_module
+
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
+    in_the_walk: list[str] = []
+
+    def counted(text: str, path: str, track: str, stem: str) -> object:
+        in_the_walk.append(path)
+        return load_module.parse_lesson_text(text, path, track, stem)
+
+    monkeypatch.setattr(engine_module, "parse_lesson_text", counted)
+    assert run()[0] == 0
+    assert in_the_walk == []  # every lesson was parsed ahead, in the pool
+    lesson = site / "content" / "t" / "02-next.md"
+    lesson.write_text(lesson.read_text() + "\nOne more line.\n")
+    assert run()[0] == 0
+    assert in_the_walk == ["content/t/02-next.md"]
+
+
 def test_the_cache_lives_beside_content_by_default(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable
@@ -70,13 +71,24 @@ def display_path(path: Path) -> str:
     return os.path.relpath(path)
 
 
+def shown_under(content_shown: str, rel: str) -> str:
+    """A file under content/ (`rel`, e.g. `track/01-x.md`) as the user names it, given how
+    they name content/ itself (its `display_path`)."""
+    return rel if content_shown == "." else f"{content_shown}/{rel}"
+
+
+def lesson_digest(text: str, path: str, track: str, stem: str) -> str:
+    """What a parsed lesson is known by: everything its parsing reads."""
+    return hashlib.sha1(f"{path}\0{track}\0{stem}\0{text}".encode(), usedforsecurity=False).hexdigest()
+
+
 def _meant(path: Path) -> str:
     """`; did you mean `track.yml`?` for `track.yaml` or `Track.yml`, else ``."""
     meant = {"site": "site.yml", "track": "track.yml"}.get(path.stem.lower())
     return f"; did you mean `{meant}`?" if meant and path.suffix != ".md" else ""
 
 
-def _is_hidden(name: str) -> bool:
+def is_hidden(name: str) -> bool:
     return name.startswith((".", "_")) or name.endswith("~") or name in IGNORED_FILES
 
 
@@ -140,7 +152,7 @@ class _Reader:
 
     def walk(self) -> None:
         for entry in sorted(self.content_dir.iterdir()):
-            if _is_hidden(entry.name) or entry.name == "site.yml":
+            if is_hidden(entry.name) or entry.name == "site.yml":
                 continue
             if entry.is_dir() and not entry.is_symlink():
                 if self.is_asset_folder(entry):
@@ -157,14 +169,14 @@ class _Reader:
         if (folder / "track.yml").exists() or (folder / "track.yaml").exists():
             return False
         return not any(
-            entry.suffix == ".md" and not _is_hidden(entry.name) for entry in folder.iterdir()
+            entry.suffix == ".md" and not is_hidden(entry.name) for entry in folder.iterdir()
         )
 
     def asset_folder(self, folder: Path) -> None:
         """Every file under `folder`, hidden ones aside, published at the same place."""
         for nested in sorted(folder.rglob("*")):
             rel_parts = nested.relative_to(folder).parts
-            if nested.is_file() and not any(_is_hidden(part) for part in rel_parts):
+            if nested.is_file() and not any(is_hidden(part) for part in rel_parts):
                 self.asset(nested)
 
     def track_folder(self, folder: Path) -> None:
@@ -194,7 +206,7 @@ class _Reader:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
         for entry in entries:
-            if _is_hidden(entry.name) or entry.name == "track.yml":
+            if is_hidden(entry.name) or entry.name == "track.yml":
                 continue
             path = folder / entry.name
             if entry.name.endswith(".md") and entry.is_file():
@@ -208,8 +220,7 @@ class _Reader:
         """`display_path` of a file found by the walk, without asking the OS for each one."""
         if self._shown_root is None:
             self._shown_root = display_path(self.content_dir)
-        rel = self.rel(path)
-        return rel if self._shown_root == "." else f"{self._shown_root}/{rel}"
+        return shown_under(self._shown_root, self.rel(path))
 
     def rel(self, path: Path) -> str:
         """A path found by the walk, relative to content/ (`track/NN-x.md`)."""
