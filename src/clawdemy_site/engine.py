@@ -157,6 +157,7 @@ class Engine:
         #: Fingerprints kept between runs, by the id of the lesson value they were made from.
         self._lesson_prints: LessonPrints = {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
+        self._content_root: str | None = None
         if prints is None:
             self.page_records = {}
         self._graph = DependencyGraph(prints, self.page_records)
@@ -230,13 +231,16 @@ class Engine:
             parsed[key] = self.lesson_records[key] = record
 
     def _recall(
-        self, file: Path, shown: str
+        self, rel: str, shown: str
     ) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
-        """The record of a lesson file that has not changed since it was read, else None."""
-        known = self.lesson_records.get(f"{file.parent.name}/{file.name}")  # track/NN-x.md
+        """The record of a lesson file (`track/NN-x.md`) that has not changed since it was
+        read, else None."""
+        known = self.lesson_records.get(rel)
         if known is None or known.path != shown:
             return None
-        identity = file_identity(file)
+        if self._content_root is None:
+            self._content_root = str(self.options.content_dir.resolve())
+        identity = file_identity(f"{self._content_root}/{rel}")
         if identity is None or identity != known.stat:
             return None
         if identity[2] > known.read_at_ns - racy_window((identity[2], identity[3])):
@@ -365,6 +369,7 @@ class Engine:
         checker reports them as broken links)."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
+        self._content_root = None  # the options may have changed since the last run
         if options.parallel and not self.lesson_records:  # a cold build
             self._prefetch(parsed)
         loaded = load_site(

@@ -54,8 +54,9 @@ LessonParser = Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnos
 
 
 #: What was parsed from a lesson file before, when the file provably has not changed since
-#: (file, path as shown) -> the lesson and its problems, or None to read it again.
-LessonRecall = Callable[[Path, str], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
+#: (file relative to content/, path as shown) -> the lesson and its problems, or None to
+#: read it again.
+LessonRecall = Callable[[str, str], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
 
 
 def parse_lesson_text(
@@ -208,13 +209,12 @@ class _Reader:
         for entry in entries:
             if is_hidden(entry.name) or entry.name == "track.yml":
                 continue
-            path = folder / entry.name
             if entry.name.endswith(".md") and entry.is_file():
-                self.lesson(path, slug, linked=entry.is_symlink())
+                self.lesson(folder, entry.name, linked=entry.is_symlink())
             elif entry.is_dir() and not entry.is_symlink():
-                self.asset_folder(path)
+                self.asset_folder(folder / entry.name)
             else:
-                self.asset(path)
+                self.asset(folder / entry.name)
 
     def shown(self, path: Path) -> str:
         """`display_path` of a file found by the walk, without asking the OS for each one."""
@@ -243,20 +243,25 @@ class _Reader:
         )
         return True
 
-    def lesson(self, path: Path, track: str, *, linked: bool) -> None:
-        if linked and self.outside(path):
+    def lesson(self, folder: Path, name: str, *, linked: bool) -> None:
+        """The lesson file `name` in the track folder `folder` (whose name is the track's)."""
+        if linked and self.outside(folder / name):
             return
-        self.lesson_files.add(self.rel(path))
-        problems = Problems(self.shown(path))
-        recalled = self.recall(path, problems.path) if self.recall is not None else None
+        if self._shown_root is None:
+            self._shown_root = display_path(self.content_dir)
+        track = folder.name
+        rel = f"{track}/{name}"
+        self.lesson_files.add(rel)
+        problems = Problems(shown_under(self._shown_root, rel))
+        recalled = self.recall(rel, problems.path) if self.recall is not None else None
         if recalled is not None:
             lesson, found = recalled
         else:
-            text = self.read_text(path, problems)
+            text = self.read_text(folder / name, problems)
             self.diagnostics += problems.items
             if text is None:
                 return
-            lesson, found = self.parse(text, problems.path, track, path.stem)
+            lesson, found = self.parse(text, problems.path, track, name.removesuffix(".md"))
         if lesson is not None:
             self.lessons.append(lesson)
         self.diagnostics += found
