@@ -158,6 +158,8 @@ class Engine:
         self._lesson_prints: LessonPrints = {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
         self._content_root: str | None = None
+        self._last_plan: tuple[object, SitePlan] | None = None
+        self._last_generated: tuple[SitePlan, str, dict[str, bytes]] | None = None
         if prints is None:
             self.page_records = {}
         self._graph = DependencyGraph(prints, self.page_records)
@@ -230,9 +232,7 @@ class Engine:
             record = LessonRecord(digest, lesson, problems, job.path, identity, read_at)
             parsed[key] = self.lesson_records[key] = record
 
-    def _recall(
-        self, rel: str, shown: str
-    ) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
+    def _recall(self, rel: str, shown: str) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
         """The record of a lesson file (`track/NN-x.md`) that has not changed since it was
         read, else None."""
         known = self.lesson_records.get(rel)
@@ -361,6 +361,30 @@ class Engine:
         self.page_records = records
         return records, rendered, list(problems.values())
 
+    # -- what stays while the site's outline does -------------------------------------
+
+    def _plan(self, site: Site, drafts: frozenset[str]) -> SitePlan:
+        """The plan of the last run when the site's outline (its tracks, their lessons'
+        files, numbers and slugs, its assets, its drafts) is the same, else a new one."""
+        outline = (
+            tuple(
+                (track.slug, tuple((x.source, x.number, x.slug) for x in track.lessons))
+                for track in site.tracks
+            ),
+            tuple(asset.rel for asset in site.assets),
+            drafts,
+        )
+        if self._last_plan is None or self._last_plan[0] != outline:
+            self._last_plan = (outline, plan_site(site, drafts=drafts))
+        return self._last_plan[1]
+
+    def _generated(self, site: Site, plan: SitePlan) -> dict[str, bytes]:
+        """The made files (sitemap, styles): the last run's while the plan is the same."""
+        last = self._last_generated
+        if last is None or last[0] is not plan or last[1] != site.config.base_url:
+            last = self._last_generated = (plan, site.config.base_url, generated_files(site, plan))
+        return last[2]
+
     # -- one run ---------------------------------------------------------------------
 
     def run(self, *, pages: bool = True, tolerate_links: bool = False) -> EngineResult:
@@ -412,7 +436,7 @@ class Engine:
             return EngineResult(
                 loaded, None, None, (missing,), bodies, parsed=parsed, new_bodies=new_bodies
             )
-        plan = plan_site(site, drafts=loaded.draft_files)
+        plan = self._plan(site, loaded.draft_files)
         records, rendered, template_problems = self._pages(site, plan, bodies)
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
@@ -426,7 +450,7 @@ class Engine:
                     if path.is_file() and not path.name.startswith("."):
                         copies[f"static/{path.relative_to(static_dir).as_posix()}"] = path
         diagnostics += publishing_conflicts(
-            site, plan, copies, generated := generated_files(site, plan)
+            site, plan, copies, generated := self._generated(site, plan)
         )
         ok = not any(d.severity == "error" and d not in tolerated for d in diagnostics)
         return EngineResult(

@@ -17,6 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clawdemy_site.build import BuildOptions, build_site
+from clawdemy_site.engine import Engine, EngineOptions
+from clawdemy_site.serve import ServedSite
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SITE = "title: Test site\nbase_url: https://test.example/course/\nlanguage: en\n"
@@ -134,3 +136,30 @@ def test_incremental_build_equals_cold_build(
         cold_out = root / f"cold-{step}"
         cold = build(root, cold_out, root / f"cold-cache-{step}", monkeypatch)
         assert incremental == cold, f"after {edits[: step + 1]}"
+
+
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(edits=st.lists(EDITS, min_size=1, max_size=5))
+def test_a_long_lived_engine_serves_what_a_cold_run_renders(
+    edits: list[str], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """`serve` keeps one engine (and what it remembers between runs: records, the plan, the
+    made files) for every edit; each run must serve what a new engine would render."""
+    root = tmp_path_factory.mktemp("served")
+    write_tree(root, initial_files())
+    shutil.copytree(TEMPLATES, root / "templates")
+    options = EngineOptions(root / "content", root / "templates", parallel=False)
+    engine = Engine(options)
+    served = ServedSite()
+    served.update(engine.run())
+    for step, edit in enumerate(edits):
+        apply(root, edit, step)
+        served.update(engine.run())
+        cold = Engine(options).run()
+        assert cold.ok, cold.diagnostics
+        assert served.files == {**cold.rendered, **cold.generated}, f"after {edits[: step + 1]}"
+        assert served.copies == dict(cold.copies), f"after {edits[: step + 1]}"
