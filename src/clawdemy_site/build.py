@@ -10,7 +10,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +22,7 @@ from clawdemy_site.outguard import BUILD_MARKER
 
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
     from clawdemy_site.engine import EngineResult
-    from clawdemy_site.records import PageRecord
+    from clawdemy_site.records import BodyRecord, PageRecord
 
 Note = Callable[[str], None]
 
@@ -163,10 +163,42 @@ def check_content(
             bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
             pages=known.pages if known else None,
             prints=known.prints if known else None,
+            html=_html_reader(cache),
         )
+        return engine.run(pages=templates_dir is not None, tolerate_links=links_only)
     finally:
         cache.close()
-    return engine.run(pages=templates_dir is not None, tolerate_links=links_only)
+
+
+def _stored_bodies(bodies: Mapping[str, BodyRecord]) -> list[tuple[str, str, object]]:
+    """Each body's record as the cache keeps it: the HTML apart (with the key it was made
+    under), so that a build reads only the HTML of the pages it renders again."""
+    from clawdemy_site.records import BodyRecord
+
+    stored: list[tuple[str, str, object]] = []
+    for source, record in bodies.items():
+        stored.append(("body", source, BodyRecord(record.key, replace(record.body, html=None))))
+        stored.append(("html", source, (record.key, record.body.html)))
+    return stored
+
+
+def _html_reader(cache: BuildCache) -> Callable[[Mapping[str, str]], dict[str, str]]:
+    """Reads bodies' HTML from the cache: (lesson file -> body key) -> lesson file -> HTML,
+    for the entries made under the same key."""
+
+    def read(wanted: Mapping[str, str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for source, value in cache.get_some("html", wanted).items():
+            if (
+                isinstance(value, tuple)
+                and len(value) == 2
+                and value[0] == wanted[source]
+                and isinstance(value[1], str)
+            ):
+                found[source] = value[1]
+        return found
+
+    return read
 
 
 def _file_digest(data: bytes) -> str:
@@ -315,14 +347,20 @@ def _build(
         bodies=cached_bodies,  # type: ignore[arg-type]
         pages=pages,
         prints=cached.prints if cached is not None else None,
+        html=_html_reader(cache),
     )
     result = engine.run()
     saved: list[tuple[str, str, object]] = [
         ("lesson", key, record) for key, record in result.parsed.items()
     ]
-    saved += [("body", key, result.bodies[key]) for key in result.new_bodies]
+    saved += _stored_bodies({key: result.bodies[key] for key in result.new_bodies})
     gone = [("lesson", key) for key in cached_lessons if key not in result.loaded.lesson_files]
-    gone += [("body", key) for key in cached_bodies if key not in result.bodies]
+    gone += [
+        (kind, key)
+        for key in cached_bodies
+        if key not in result.bodies
+        for kind in ("body", "html")
+    ]
     if not result.ok or fails(result.diagnostics, strict=options.strict):
         cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds
         raise ContentError(result.diagnostics, strict=options.strict)

@@ -205,6 +205,29 @@ class BuildCache:
             return {}
         return found
 
+    def get_some(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
+        """The entries of `kind` under `keys` that are there and unpickle."""
+        if self._db is None:
+            return {}
+        wanted = list(keys)
+        found: dict[str, object] = {}
+        try:
+            for start in range(0, len(wanted), 500):
+                part = wanted[start : start + 500]
+                rows = self._db.execute(
+                    f"SELECT key, value FROM entries WHERE kind = ? AND key IN"
+                    f" ({', '.join('?' * len(part))})",
+                    (kind, *part),
+                )
+                for key, blob in rows:
+                    try:
+                        found[key] = loads(blob)
+                    except Exception:  # a damaged entry: made again rather than trusted
+                        continue
+        except sqlite3.DatabaseError:
+            return {}
+        return found
+
     def get_meta(self, key: str) -> object | None:
         if self._db is None:
             return None

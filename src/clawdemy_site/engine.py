@@ -12,8 +12,8 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from clawdemy_site.buildcache import code_version
@@ -33,6 +33,7 @@ from clawdemy_site.errors import Diagnostic
 from clawdemy_site.identity import FileIdentity, file_identity, racy_window
 from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
+from clawdemy_site.render.body import RenderedBody
 from clawdemy_site.render.views import LessonPrints, fingerprint
 from clawdemy_site.workers import (
     BodyJob,
@@ -44,6 +45,7 @@ from clawdemy_site.workers import (
     render_pages,
     set_page_state,
     set_targets,
+    will_fork,
 )
 
 
@@ -146,10 +148,15 @@ class Engine:
         bodies: Mapping[str, BodyRecord] | None = None,
         pages: Mapping[str, PageRecord] | None = None,
         prints: Mapping[str, str] | None = None,
+        html: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None,
     ) -> None:
         """Records of earlier runs: `pages` are trusted only with `prints`, the fingerprints
-        of every input when they were last checked."""
+        of every input when they were last checked. Body records may lack their HTML (a
+        build cache keeps it apart): `html` reads it, given lesson files and body keys."""
         self.options = options
+        self._read_html = html
+        self._lesson_of: dict[str, Lesson] = {}
+        self._targets: tuple[LinkTargets, frozenset[str]] | None = None
         self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
         self.body_records: dict[str, BodyRecord] = dict(bodies or {})
         self.page_records: dict[str, PageRecord] = dict(pages or {})
@@ -298,10 +305,32 @@ class Engine:
         self.body_records = records
         return records, frozenset(job.source for job in jobs)
 
+    def _fill_html(self, bodies: dict[str, BodyRecord], sources: Iterable[str]) -> None:
+        """Give these bodies' records their HTML where they lack it: read from the cache, or
+        rendered again (the same key makes the same HTML) when the cache no longer has it."""
+        wanted = {s: bodies[s].key for s in sources if bodies[s].body.html is None}
+        if not wanted:
+            return
+        found = dict(self._read_html(wanted)) if self._read_html is not None else {}
+        missing = [self._lesson_of[s] for s in wanted if s not in found]
+        if missing:
+            assert self._targets is not None
+            targets, embed_hosts = self._targets
+            set_targets(targets)
+            jobs = [
+                BodyJob(x.source, x.body, targets.pages.get(x.source, ""), x.path, x.body_line,
+                        embed_hosts)
+                for x in missing
+            ]  # fmt: skip
+            for job, body in zip(jobs, render_bodies(jobs), strict=True):
+                found[job.source] = body.html or ""
+        for source, html in found.items():
+            bodies[source] = BodyRecord(bodies[source].key, replace(bodies[source].body, html=html))
+
     # -- pages -----------------------------------------------------------------------
 
     def _pages(
-        self, site: Site, plan: SitePlan, bodies: Mapping[str, BodyRecord]
+        self, site: Site, plan: SitePlan, bodies: dict[str, BodyRecord]
     ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
         from clawdemy_site.render.templates import make_environment, template_fingerprint
         from clawdemy_site.render.views import SiteIndex, SiteInputs
@@ -313,7 +342,13 @@ class Engine:
             for name in {page.template for page in plan.pages}
         }
         index = SiteIndex.of(site)
-        current = SiteInputs(site, plan, lambda s: bodies[s].body, index).fingerprints(
+
+        def body_of(source: str) -> RenderedBody:
+            if bodies[source].body.html is None:
+                self._fill_html(bodies, [source])
+            return bodies[source].body
+
+        current = SiteInputs(site, plan, body_of, index).fingerprints(
             {source: record.fingerprint for source, record in bodies.items()},
             self._lesson_prints,
         )
@@ -332,11 +367,17 @@ class Engine:
                 records[page.id] = known
                 continue
             jobs.append(page)
-        state = PageState(site, plan, index, lambda s: bodies[s].body)
+        state = PageState(site, plan, index, body_of)
+
+        def before_rendering() -> None:
+            if will_fork(len(jobs), parallel=self.options.parallel):
+                self._fill_html(bodies, list(bodies))  # workers must not read the cache
+            set_page_state(state)
+
         outcomes = in_pool(
             render_pages,
             jobs,
-            initial=lambda: set_page_state(state),
+            initial=before_rendering,
             args=(templates_dir,),
             parallel=self.options.parallel,
         )
@@ -408,6 +449,8 @@ class Engine:
         assets = frozenset(asset.rel for asset in loaded.assets)
         targets = link_targets(loaded.lesson_files, assets, loaded.draft_files)
         embed_hosts = frozenset(loaded.site.config.embed_hosts) if loaded.site else frozenset()
+        self._lesson_of = {lesson.source: lesson for lesson in loaded.lessons}
+        self._targets = (targets, embed_hosts)
         bodies, new_bodies = self._bodies(loaded.lessons, targets, embed_hosts)
         diagnostics = list(loaded.diagnostics)
         diagnostics += [d for record in bodies.values() for d in record.body.diagnostics]

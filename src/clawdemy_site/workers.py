@@ -177,6 +177,11 @@ def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
+def will_fork(count: int, *, parallel: bool = True) -> bool:
+    """Whether `in_pool` spreads `count` items across worker processes."""
+    return parallel and count >= POOL_MIN_ITEMS and min(os.cpu_count() or 1, 8) >= 2
+
+
 def in_pool(
     function: Callable[..., list[_Outcome]],
     items: list[_Item],
@@ -188,10 +193,10 @@ def in_pool(
     """`function(*args, chunk)` over chunks of `items`, across cores when it pays."""
     if not items:
         return []
-    workers = min(os.cpu_count() or 1, 8)
     initial()
-    if not parallel or len(items) < POOL_MIN_ITEMS or workers < 2:
+    if not will_fork(len(items), parallel=parallel):
         return function(*args, items)
+    workers = min(os.cpu_count() or 1, 8)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 

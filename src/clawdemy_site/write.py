@@ -83,17 +83,18 @@ def write_site(
     for rel in wanted:
         _inside(out, rel)  # refuse an unsafe path before anything is touched
     staging = _staged_from(spare, out)
+    junk = _Junk(out)
     try:
         try:
             if staging is not None:
-                _update(staging, files, copies, reuse or {})
+                _update(staging, files, copies, reuse or {}, junk)
         except OSError:  # a spare we cannot bring up to date is no use: start afresh
             shutil.rmtree(staging, ignore_errors=True)  # type: ignore[arg-type]
             staging = None
         if staging is None:
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
             os.chmod(staging, 0o755)
-            _update(staging, files, copies, reuse or {})
+            _update(staging, files, copies, reuse or {}, junk)
         if finish is not None:  # e.g. the search index, made from the staged pages
             finish(staging)
         _replace(staging / BUILD_MARKER, marker.encode())
@@ -102,6 +103,35 @@ def write_site(
         if staging is not None:
             shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        junk.discard(trash)
+
+
+class _Junk:
+    """Where replaced files of a spare go: a folder beside `out` deleted in the background,
+    as a retired build is. Freeing a file's blocks can take a millisecond (on a disk that
+    discards them), which two thousand files a build would otherwise wait for."""
+
+    def __init__(self, out: Path) -> None:
+        self._out = out
+        self._folder: Path | None = None
+        self._count = 0
+
+    def drop(self, path: Path) -> None:
+        if self._folder is None:
+            self._folder = Path(
+                tempfile.mkdtemp(prefix=f".{self._out.name}.old-", dir=self._out.parent)
+            )
+        self._count += 1
+        try:
+            os.rename(path, self._folder / str(self._count))
+        except OSError:
+            os.unlink(path)
+
+    def discard(self, trash: Path | None) -> None:
+        if self._folder is not None:
+            _discard(self._folder, trash)
+            self._folder = None
 
 
 def _staged_from(spare: Path | None, out: Path) -> Path | None:
@@ -145,6 +175,7 @@ def _update(
     files: Mapping[str, bytes],
     copies: Mapping[str, Path],
     reuse: Mapping[str, Path],
+    junk: _Junk,
 ) -> None:
     """Make `staging` hold exactly the files asked for (and nothing else but the marker)."""
     present = _files_under(staging)
@@ -153,7 +184,7 @@ def _update(
     def place(rel: str) -> Path:
         path = _inside(staging, rel)
         if rel in present:
-            os.unlink(path)  # never write into a file: the live build may share it
+            junk.drop(path)  # never write into a file: the live build may share it
         elif path.parent not in made:
             path.parent.mkdir(parents=True, exist_ok=True)
             made.add(path.parent)
@@ -173,7 +204,7 @@ def _update(
             shutil.copy2(old, path)
     stale = sorted(set(present) - set(files) - set(copies) - set(reuse) - {BUILD_MARKER})
     for rel in stale:
-        os.unlink(staging / rel)
+        junk.drop(staging / rel)
     for folder in sorted({str(PurePosixPath(rel).parent) for rel in stale}, reverse=True):
         for parent in [PurePosixPath(folder), *PurePosixPath(folder).parents]:
             if str(parent) == ".":

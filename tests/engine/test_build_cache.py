@@ -220,6 +220,28 @@ def test_lessons_parsed_ahead_in_a_cold_build_are_kept_for_the_next_one(
     assert in_the_walk == ["content/t/02-next.md"]
 
 
+@pytest.mark.parametrize("html_kept", [True, False])
+def test_pages_shown_again_get_their_bodies_from_the_cache_or_rendered_anew(
+    site: Path, monkeypatch: pytest.MonkeyPatch, html_kept: bool
+) -> None:
+    assert run()[0] == 0
+    if not html_kept:  # the HTML is kept apart from the body records; lost, it is made again
+        db = sqlite3.connect(site / ".clawdemy" / "build.sqlite")
+        with db:
+            db.execute("DELETE FROM entries WHERE kind = 'html'")
+        db.close()
+    track = site / "content" / "t" / "track.yml"
+    track.write_text(track.read_text().replace("title: Basics", "title: Renamed"))
+    assert run()[0] == 0  # every page of track t shows its title: each body's HTML is needed
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
+    assert run("--out", "cold")[0] == 0
+    built, cold = stamps(site / "build"), stamps(site / "cold")
+    assert built.keys() == cold.keys()
+    for name in built:
+        assert (site / "build" / name).read_bytes() == (site / "cold" / name).read_bytes(), name
+    assert b"Renamed" in (site / "build" / "t" / "01-intro" / "index.html").read_bytes()
+
+
 def test_the_cache_lives_beside_content_by_default(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

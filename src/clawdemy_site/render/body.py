@@ -67,7 +67,9 @@ class BodyHeading:
 
 @dataclass(frozen=True)
 class RenderedBody:
-    html: str
+    #: None in a record read from the build cache: the HTML is kept apart there and read
+    #: only when a page that shows it is rendered again.
+    html: str | None
     external_links: tuple[BodyLink, ...]
     diagnostics: tuple[Diagnostic, ...]
     internal_links: tuple[InternalBodyLink, ...] = ()

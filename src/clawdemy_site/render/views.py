@@ -284,7 +284,9 @@ class SiteInputs:
 
     def body_html(self, source: str) -> str:
         self.read.add(f"body:{source}")
-        return self.body(source).html
+        html = self.body(source).html
+        assert html is not None, "a body's HTML is read before its view is built"
+        return html
 
     def body_exercises(self, source: str) -> tuple[BodyExercise, ...]:
         self.read.add(f"body:{source}")
