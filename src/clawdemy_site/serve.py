@@ -203,7 +203,7 @@ class ServeOptions:
     drafts: bool = False
 
 
-def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> None:
+def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> EngineResult:
     started = time.perf_counter()
     # While it runs, the rebuild keeps the interpreter: a page asked for meanwhile would be
     # the old one anyway, and a browser polling for the change would otherwise slow it down.
@@ -227,6 +227,7 @@ def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> 
     else:
         say(format_report(result.diagnostics))
         say("the site still serves the last good build; fix the file and save to recover")
+    return result
 
 
 def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | None = None) -> None:
@@ -235,10 +236,13 @@ def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | Non
 
     engine = Engine(EngineOptions(options.content_dir, options.templates_dir, options.drafts))
     site = ServedSite()
-    _run(engine, site, say, first=True)
+    first = _run(engine, site, say, first=True)
     from clawdemy_site.render.markdown import warm_up
+    from clawdemy_site.workers import warm_templates
 
     warm_up()  # the first build rendered in worker processes; edits render here
+    if first.plan is not None:
+        warm_templates(options.templates_dir, {page.template for page in first.plan.pages})
     engine.options = EngineOptions(
         options.content_dir, options.templates_dir, options.drafts, parallel=False
     )

@@ -8,12 +8,13 @@ build.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import os
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -123,6 +124,20 @@ def _environment(templates_dir: Path) -> jinja2.Environment:
 
         _worker_env = (where, make_environment(where))
     return _worker_env[1]
+
+
+def warm_templates(templates_dir: Path, names: Iterable[str]) -> None:
+    """Compile these templates, and those they extend, include or import, in this process
+    now (a first build renders its pages in workers), so that a process that waits for
+    edits answers the first one quickly."""
+    import jinja2
+
+    from clawdemy_site.render.templates import template_closure
+
+    env = _environment(templates_dir)
+    for used in {found for name in names for found in template_closure(env, name)}:
+        with contextlib.suppress(jinja2.TemplateError):  # reported when a page is rendered
+            env.get_template(used)
 
 
 def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_OutcomeOfPage]:

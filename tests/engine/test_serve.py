@@ -162,3 +162,14 @@ def test_a_broken_edit_is_shown_and_the_server_recovers(server: Server, tmp_path
     lesson.write_text(good.replace("title: Next", "title: Next, fixed"))
     assert wait_for(lambda: "<h1>Next, fixed</h1>" in get(server.address + "t/02-next/")[1])
     assert server.process.poll() is None
+
+
+def test_warming_compiles_the_templates_a_page_extends_and_imports() -> None:
+    from clawdemy_site import workers
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    workers.warm_templates(templates, ["lesson.html"])
+    cache = workers._environment(templates).cache
+    assert cache is not None
+    compiled = {key[1] for key, _ in cache.items()}
+    assert {"lesson.html", "base.html", "_macros.html"} <= compiled
