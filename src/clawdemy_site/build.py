@@ -215,7 +215,7 @@ def _unchanged(out: Path, rel: str, known: OutputFile | None, made_from: str) ->
     if known is None or known.made_from != made_from:
         return False
     try:
-        stat = os.stat(out / rel)
+        stat = os.stat(f"{out}/{rel}")
     except OSError:
         return False
     return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
@@ -243,7 +243,7 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
                 return known.result
             built, files = _build(options, cache, folder)
             out = options.out_dir.resolve()
-            output = {rel: file_identity(out / rel) or (0, 0, 0, 0) for rel in files}
+            output = {rel: file_identity(f"{out}/{rel}") or (0, 0, 0, 0) for rel in files}
             manifest = InputManifest(settings, scanned, taken_at, output, built)
             cache.save(put=(), meta={"manifest": manifest})
             return built
@@ -316,7 +316,7 @@ def _still(
     if any(identity[2] > known.taken_at_ns - window for identity in scanned.values()):
         return False  # changed too close to the last scan to trust the clock
     out = options.out_dir.resolve()
-    return all(file_identity(out / rel) == identity for rel, identity in known.output.items())
+    return all(file_identity(f"{out}/{rel}") == identity for rel, identity in known.output.items())
 
 
 def _build(
@@ -433,7 +433,7 @@ def _build(
         if no_change and rel in known:
             outputs[rel] = known[rel]
             continue
-        stat = os.stat(out / rel)
+        stat = os.stat(f"{out}/{rel}")
         outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
     cache.save(
         put=saved,
