@@ -579,7 +579,7 @@ def body_fragment_problems(
     line where the link is written. Checked against the ids each page was rendered with."""
     from urllib.parse import unquote, urlsplit
 
-    from clawdemy_site.links.internal import resolve_href
+    from clawdemy_site.render.urls import resolve_href
 
     ids_of = {record.file: record.ids for record in pages.values()}
     files = frozenset(ids_of)
