@@ -326,6 +326,7 @@ def _build(
     build before the last one (its spare) and the trash being deleted."""
     from clawdemy_site.engine import Engine, EngineOptions
     from clawdemy_site.records import BodyRecord, LessonRecord
+    from clawdemy_site.render.mathml import known_mathml, remember_mathml
     from clawdemy_site.render.templates import known_references, remember_references
     from clawdemy_site.write import write_site
 
@@ -341,6 +342,9 @@ def _build(
                 pages[key] = record
     if cached is not None:
         remember_references(cached.template_refs)
+    known_math = cache.get_meta("mathml")
+    if isinstance(known_math, dict):
+        remember_mathml(known_math)
     engine = Engine(
         EngineOptions(options.content_dir, options.templates_dir, options.drafts),
         lessons=cached_lessons,  # type: ignore[arg-type]
@@ -441,6 +445,7 @@ def _build(
         meta={
             "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
             "pages": PageRecords(result.pages, result.prints, known_references()),
+            "mathml": known_mathml(),
         },
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))

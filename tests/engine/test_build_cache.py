@@ -242,6 +242,25 @@ def test_pages_shown_again_get_their_bodies_from_the_cache_or_rendered_anew(
     assert b"Renamed" in (site / "build" / "t" / "01-intro" / "index.html").read_bytes()
 
 
+def test_math_that_did_not_change_is_not_converted_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    from clawdemy_site.render import mathml
+
+    lesson = site / "content" / "u" / "01-far.md"
+    lesson.write_text(lesson_text(1, title="Far", body="Far away: $x^2 + y^2$.\n"))
+    assert run()[0] == 0
+    monkeypatch.setattr(mathml, "_converted", {})  # as in a new process
+    monkeypatch.setitem(sys.modules, "latex2mathml.converter", None)  # loading it fails
+    lesson.write_text(lesson_text(1, title="Far", body="Far, far away: $x^2 + y^2$.\n"))
+    assert run()[0] == 0
+    page = (site / "build" / "u" / "01-far" / "index.html").read_text()
+    assert "Far, far away" in page
+    assert "<msup>" in page
+
+
 def test_the_cache_lives_beside_content_by_default(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

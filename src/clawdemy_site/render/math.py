@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from functools import lru_cache
 
-from latex2mathml.converter import convert
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 from clawdemy_site.errors import Severity
+from clawdemy_site.render.mathml import tex_to_mathml
 
 # `$$ ... $$`, possibly over several lines of one paragraph.
 DISPLAY_MATH = r"(?<!\\)\$\$(?P<tex>.+?)(?<!\\)\$\$"
@@ -35,19 +34,6 @@ class MathProblem:
 def unknown_commands(mathml: str) -> list[str]:
     """TeX commands (`\\foo`) left as text in `mathml`, each once, in order."""
     return list(dict.fromkeys(_UNKNOWN_COMMAND.findall(mathml)))
-
-
-@lru_cache(maxsize=4096)
-def tex_to_mathml(tex: str, *, display: bool) -> str:
-    """MathML for `tex`; raises ValueError with a readable reason when it cannot be converted."""
-    try:
-        return str(convert(tex.strip(), display="block" if display else "inline"))
-    except Exception as exc:  # latex2mathml raises many types for bad input
-        reason = str(exc) or "a brace, bracket or command is incomplete"
-        raise ValueError(
-            f"cannot convert the math `{tex.strip()}` to MathML ({type(exc).__name__}: {reason});"
-            " check its braces and commands, or write `\\$` for a literal dollar sign"
-        ) from None
 
 
 class _MathProcessor(InlineProcessor):
