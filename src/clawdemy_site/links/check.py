@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import multiprocessing
 import os
 import re
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -62,6 +63,36 @@ def run_checks(
     costs is then spent on every core, and each host's limit still holds, in one process.
     The workers' results reach `on_result` when each worker is done.
     """
+    with lean_gc():
+        return _run_checks(links, options, on_result)
+
+
+#: The youngest generation's threshold while checking (the interpreter's default is 700).
+_YOUNG_THRESHOLD = 50_000
+
+
+@contextmanager
+def lean_gc() -> Iterator[None]:
+    """Spare the checks most of the garbage collector's work: what exists before them (the
+    loaded site, the imported modules) is frozen out of its scans, and the youngest
+    generation is collected less often. Each request makes a few hundred short-lived
+    objects, most freed by reference counting; collecting among them every 700 allocations
+    cost about a sixth of the checker's CPU. Cycles are still collected, only later."""
+    threshold = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(_YOUNG_THRESHOLD, threshold[1], threshold[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*threshold)
+        gc.unfreeze()
+
+
+def _run_checks(
+    links: Sequence[ExternalLink],
+    options: CheckOptions,
+    on_result: ResultCallback | None,
+) -> list[LinkResult]:
     workers = _workers(links)
     groups = _split_by_host(links, workers) if workers > 1 else []
     if len(groups) < 2:
