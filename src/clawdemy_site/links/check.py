@@ -221,7 +221,23 @@ async def check_links(
                 for i in indexes:
                     emit(i, link_result(links[i], page))
 
-            await asyncio.gather(*(check_page(url, ix) for url, ix in pages.items()))
+            async def work(queue: Iterator[tuple[URL, list[int]]]) -> None:
+                for url, indexes in queue:
+                    await check_page(url, indexes)
+
+            # Each host's pages are worked by as many tasks as it may have requests at once
+            # (a few more, so that a page waiting out a retry's backoff or a redirect to
+            # another host does not idle its host): a handful of tasks rather than one per
+            # page waiting on the host's semaphore, whose every acquire scans its waiters.
+            by_host: dict[str, list[tuple[URL, list[int]]]] = {}
+            for url, indexes in pages.items():
+                by_host.setdefault((url.host or "").lower(), []).append((url, indexes))
+            workers = []
+            for host, queue in by_host.items():
+                shared = iter(queue)
+                count = min(len(queue), 2 * fetcher.host_limit(host))
+                workers += [work(shared) for _ in range(count)]
+            await asyncio.gather(*workers)
     return [r for r in results if r is not None]
 
 
@@ -300,12 +316,16 @@ class _Fetcher:
         self._per_host: dict[str, asyncio.Semaphore] = {}
         self._headers: dict[str, MappingProxyType[str, str]] = {}
 
+    def host_limit(self, host: str) -> int:
+        """How many requests `host` (lower case) may have at once."""
+        policy = self._policies.get(host, HostPolicy())
+        return max(1, policy.concurrency or self._options.host_concurrency)
+
     def _limits(self, host: str) -> tuple[asyncio.Semaphore, MappingProxyType[str, str]]:
         semaphore = self._per_host.get(host)
         if semaphore is None:
             policy = self._policies.get(host, HostPolicy())
-            limit = policy.concurrency or self._options.host_concurrency
-            semaphore = self._per_host[host] = asyncio.Semaphore(max(1, limit))
+            semaphore = self._per_host[host] = asyncio.Semaphore(self.host_limit(host))
             self._headers[host] = MappingProxyType(dict(policy.headers))
         return semaphore, self._headers[host]
 

@@ -355,11 +355,19 @@ def unpublishable_links(checked: EngineResult) -> list[LinkResult]:
 
 
 def run_link_check(
-    options: LinkRunOptions, say: Say, progress: Progress | None = None
+    options: LinkRunOptions,
+    say: Say,
+    progress: Progress | None = None,
+    *,
+    checker: Checker | None = None,
 ) -> list[LinkResult]:
-    """Every result of this run: internal links, then external ones (unless offline)."""
-    # The checker process imports the HTTP client while the site is read here.
-    checker = None if options.offline else start_checker()
+    """Every result of this run: internal links, then external ones (unless offline).
+
+    `checker` is a forked checker process (`prefork.start_checker`) to fetch in; without
+    one, one is forked here (so that it imports the HTTP client while the site is read),
+    where forking is safe. Either way it is ended before this returns."""
+    if checker is None and not options.offline:
+        checker = start_checker()
     try:
         checked = check_content(
             options.content_dir, options.templates_dir, drafts=options.drafts, links_only=True
