@@ -110,12 +110,10 @@ class Checker:
             return
         self._sock.close()
         pid, self._pid = self._pid, 0
-        if not finished:
-            try:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped elsewhere
+            if not finished:
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:  # pragma: no cover - already reaped elsewhere
-                return
-        os.waitpid(pid, 0)
+            os.waitpid(pid, 0)
 
 
 def _key(item: ExternalLink | LinkResult) -> tuple[str, tuple[object, ...]]:
