@@ -12,13 +12,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import gc
-import multiprocessing
 import os
 import re
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import replace
 from types import MappingProxyType
@@ -61,7 +59,8 @@ def run_checks(
     Many links over several hosts are split by host between this process and forked workers
     (one process per CPU), each with its share of `max_concurrency`: the CPU that each request
     costs is then spent on every core, and each host's limit still holds, in one process.
-    The workers' results reach `on_result` when each worker is done.
+    The workers are forked with their share in memory (`prefork.start_checker`), so nothing
+    is sent to them; their results reach `on_result` when each worker is done.
     """
     with lean_gc():
         return _run_checks(links, options, on_result)
@@ -101,25 +100,30 @@ def _run_checks(
         replace(options, max_concurrency=max(1, options.max_concurrency * len(g) // len(links)))
         for g in groups
     ]
-    context = multiprocessing.get_context("fork")
-    results: list[LinkResult | None] = [None] * len(links)
-    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=context) as pool:
-        pending = [
-            (group, pool.submit(_check_group, [links[i] for i in group], share))
-            for group, share in zip(groups[1:], shares[1:], strict=True)
-        ]
-        mine = [links[i] for i in groups[0]]
-        own = run_async(check_links(mine, shares[0], on_result=on_result))
+    from clawdemy_site.links.prefork import start_checker
+
+    subsets = [[links[i] for i in group] for group in groups]
+    # Forked with their share in memory; each sends its results back when it is done.
+    forked = [
+        start_checker((subset, share))
+        for subset, share in zip(subsets[1:], shares[1:], strict=True)
+    ]
+    try:
+        own = run_async(check_links(subsets[0], shares[0], on_result=on_result))
         done = [(groups[0], own)]
-        for (group, future), share in zip(pending, shares[1:], strict=True):
-            try:
-                found = future.result()
-            except Exception:  # a lost worker (killed, out of memory): check its share here
-                found = run_async(check_links([links[i] for i in group], share))
-            for result in found:
-                if on_result is not None:
-                    on_result(result)
+        for group, subset, share, worker in zip(
+            groups[1:], subsets[1:], shares[1:], forked, strict=True
+        ):
+            if worker is None:  # the fork failed: check this share here
+                found = run_async(check_links(subset, share, on_result=on_result))
+            else:  # a lost worker's share is checked here (see Checker.collect)
+                found = worker.collect(on_result)
             done.append((group, found))
+    finally:  # interrupted: no worker outlives the run
+        for worker in forked:
+            if worker is not None:
+                worker.close()
+    results: list[LinkResult | None] = [None] * len(links)
     for group, found in done:
         for index, result in zip(group, found, strict=True):
             results[index] = result
@@ -158,11 +162,6 @@ def _workers(links: Sequence[ExternalLink]) -> int:
     if not sys.platform.startswith("linux"):
         return 1
     return min(len(os.sched_getaffinity(0)), 4)
-
-
-def _check_group(links: list[ExternalLink], options: CheckOptions) -> list[LinkResult]:
-    """A worker's share of `run_checks`."""
-    return run_async(check_links(links, options))
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:

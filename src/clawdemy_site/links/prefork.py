@@ -35,6 +35,8 @@ from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
 #: The child sends what it has at least this often while checking (seconds).
 _BATCH_SECONDS = 0.05
 _HEADER = struct.Struct("!Q")
+#: What a checker is asked to check: the links, and how.
+Job = tuple[Sequence[ExternalLink], CheckOptions]
 
 
 def _send(sock: socket.socket, message: Any) -> None:
@@ -65,11 +67,11 @@ def _receive(sock: socket.socket) -> Any:
 class Checker:
     """The parent's handle on a forked checker: `submit` once, then `collect` once."""
 
-    def __init__(self, pid: int, sock: socket.socket) -> None:
+    def __init__(self, pid: int, sock: socket.socket, job: Job | None = None) -> None:
         self._pid = pid
         self._sock = sock
-        self._links: list[ExternalLink] = []
-        self._options: CheckOptions | None = None
+        self._links: list[ExternalLink] = list(job[0]) if job else []
+        self._options: CheckOptions | None = job[1] if job else None
 
     def submit(self, links: Sequence[ExternalLink], options: CheckOptions) -> None:
         """Hand the links to the child, which starts fetching as soon as it is ready."""
@@ -95,13 +97,14 @@ class Checker:
                 found.append(result)
                 if on_result is not None:
                     on_result(result)
-        # The child was lost: check what it did not answer, here.
+        # The child was lost: check what it did not answer, here, in this process.
         self.close()
-        from clawdemy_site.links.check import run_checks
+        from clawdemy_site.links.check import check_links, run_async
 
         answered = {_key(result) for result in found}
         rest = [link for link in self._links if _key(link) not in answered]
-        return _in_order(self._links, [*found, *run_checks(rest, self._options, on_result)])
+        more = run_async(check_links(rest, self._options, on_result=on_result))
+        return _in_order(self._links, [*found, *more])
 
     def close(self, *, finished: bool = False) -> None:
         """Reap the child: it has ended by itself when `finished`, else it is killed (it may
@@ -130,8 +133,15 @@ def can_fork() -> bool:
     return sys.platform.startswith("linux") and threading.active_count() == 1
 
 
-def start_checker() -> Checker | None:
-    """Fork the checker process, or None where forking is not safe (see the module doc)."""
+def start_checker(job: Job | None = None) -> Checker | None:
+    """Fork a checker process, or None where forking is not safe (see the module doc).
+
+    Without `job`, the child imports the checker and waits for `Checker.submit`; it may
+    split many links over workers of its own, and streams results back as they come. With
+    `job` (links and options, already in memory), it is such a worker: it checks them in
+    one process, at once, and sends every result when it is done (its parent reads them
+    only then, so that a stream could not fill the socket and stall it meanwhile).
+    """
     if not can_fork():
         return None
     parent, child = socket.socketpair()
@@ -145,19 +155,24 @@ def start_checker() -> Checker | None:
         code = 1
         try:
             parent.close()
-            _child_main(child)
+            _child_main(child, job)
             code = 0
         finally:
             os._exit(code)
     child.close()
-    return Checker(pid, parent)
+    return Checker(pid, parent, job)
 
 
-def _child_main(sock: socket.socket) -> None:  # pragma: no cover - runs in the child
-    """Import the checker, wait for the links, check them, stream the results back."""
+def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cover - in a child
+    """Import the checker, wait for the links (unless given), check them, send the results."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
-    from clawdemy_site.links.check import run_checks
+    from clawdemy_site.links import check
 
+    if job is not None:  # a worker: one process, every result at the end
+        links, options = job
+        _send(sock, check.run_async(check.check_links(links, options)))
+        _send(sock, "done")
+        return
     job = _receive(sock)
     if job is None:
         return
@@ -174,9 +189,8 @@ def _child_main(sock: socket.socket) -> None:  # pragma: no cover - runs in the 
             batch.clear()
             sent = now
 
-    results = run_checks(links, options, on_result)
+    # The results come back in completion order; the parent puts them in order.
+    check.run_checks(links, options, on_result)
     if batch:
         _send(sock, batch)
-    # The results again, in order, would cost a second pickling: the parent orders them.
-    del results
     _send(sock, "done")
