@@ -371,21 +371,23 @@ def check_links(
             shard=shard,
         )
         detail(f"templates: {templates}")
+        from clawdemy_site.links.gcpolicy import lean_gc
         from clawdemy_site.links.select import BadRef
 
         progress = show_progress()
-        try:
-            results = run_link_check(
-                options, say, _progress_bar if progress else None, checker=checker
-            )
-        except BadRef as exc:
-            raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
+        with lean_gc():
+            try:
+                results = run_link_check(
+                    options, say, _progress_bar if progress else None, checker=checker
+                )
+            except BadRef as exc:
+                raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
+            if progress:
+                click.echo("\r\033[K", nl=False, err=True)
+            report(results, fmt)
     finally:
         if checker is not None:
             checker.close()
-    if progress:
-        click.echo("\r\033[K", nl=False, err=True)
-    report(results, fmt)
 
 
 @check_links.command("merge", epilog=EXIT_CODES)

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import gc
 import os
 import re
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, TypeVar
@@ -29,6 +28,7 @@ from clawdemy_site.links.chain import PageOutcome, follow, with_retries
 from clawdemy_site.links.doi import check_doi, doi_of
 from clawdemy_site.links.fetch import Outcome, Request, attempt
 from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
+from clawdemy_site.links.gcpolicy import lean_gc
 from clawdemy_site.links.model import (
     UNCHECKED_FRAGMENT,
     CheckOptions,
@@ -64,27 +64,6 @@ def run_checks(
     """
     with lean_gc():
         return _run_checks(links, options, on_result)
-
-
-#: The youngest generation's threshold while checking (the interpreter's default is 700).
-_YOUNG_THRESHOLD = 50_000
-
-
-@contextmanager
-def lean_gc() -> Iterator[None]:
-    """Spare the checks most of the garbage collector's work: what exists before them (the
-    loaded site, the imported modules) is frozen out of its scans, and the youngest
-    generation is collected less often. Each request makes a few hundred short-lived
-    objects, most freed by reference counting; collecting among them every 700 allocations
-    cost about a sixth of the checker's CPU. Cycles are still collected, only later."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(_YOUNG_THRESHOLD, threshold[1], threshold[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def _run_checks(
