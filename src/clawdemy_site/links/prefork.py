@@ -30,6 +30,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from clawdemy_site.links.gcpolicy import lean_gc
 from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
 
 #: The child sends what it has at least this often while checking (seconds).
@@ -155,7 +156,8 @@ def start_checker(job: Job | None = None) -> Checker | None:
         code = 1
         try:
             parent.close()
-            _child_main(child, job)
+            with lean_gc():  # the imports too: the child lives only for the checks
+                _child_main(child, job)
             code = 0
         finally:
             os._exit(code)
