@@ -24,9 +24,11 @@ _depth = 0
 def lean_gc() -> Iterator[None]:
     """What exists on entry (the loaded site, the imported modules) is frozen out of the
     collector's scans, and the youngest generation is collected less often; cycles are
-    still collected, only later. The outermost use sets and restores; inner ones are free."""
+    still collected, only later. An inner use freezes what was made since the outer one
+    (the site it loaded, the modules it imported); the outermost restores the settings."""
     global _depth
     if _depth:
+        gc.freeze()
         _depth += 1
         try:
             yield
