@@ -333,49 +333,61 @@ def check_links(
     for path, hint in ((content, "'--content'"), (templates, "'--templates'")):
         if path is not None and not path.is_dir():
             raise click.BadParameter(f"Directory '{path}' does not exist.", param_hint=hint)
-    from clawdemy_site.links.cache import DEFAULT_PATH
-    from clawdemy_site.links.model import CheckOptions
-    from clawdemy_site.links.run import LinkRunOptions, run_link_check
-
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
     templates = resolve_templates(templates)
     guard_out(out, content, templates, replacing=False)
-    cache_path = None if no_cache else cache or content.resolve().parent / DEFAULT_PATH
-    check = CheckOptions(
-        max_concurrency=max_concurrency,
-        host_concurrency=host_concurrency,
-        retries=retries,
-        allow_private=allow_private,
-    )
-    if user_agent:
-        check = replace(check, user_agent=user_agent)
-    options = LinkRunOptions(
-        content_dir=content,
-        templates_dir=templates,
-        out_dir=out,
-        offline=offline,
-        check=check,
-        cache_path=cache_path,
-        drafts=drafts,
-        timeout=timeout,
-        strict=strict,
-        fail_on_new=fail_on == "new",
-        suggest_archive=suggest_archive,
-        changed_since=changed_since,
-        shard=shard,
-    )
-    detail(f"templates: {templates}")
-    from clawdemy_site.links.select import BadRef
+    from clawdemy_site.links.prefork import start_checker
 
-    progress = show_progress()
+    # Forked before the engine is imported, so that the checker's imports overlap ours.
+    checker = None if offline else start_checker()
     try:
-        results = run_link_check(options, say, _progress_bar if progress else None)
-    except BadRef as exc:
-        raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
-    if progress:
-        click.echo("\r\033[K", nl=False, err=True)
-    report(results, fmt)
+        from clawdemy_site.links.cache import DEFAULT_PATH
+        from clawdemy_site.links.model import CheckOptions
+        from clawdemy_site.links.run import LinkRunOptions, run_link_check
+
+        cache_path = None if no_cache else cache or content.resolve().parent / DEFAULT_PATH
+        check = CheckOptions(
+            max_concurrency=max_concurrency,
+            host_concurrency=host_concurrency,
+            retries=retries,
+            allow_private=allow_private,
+        )
+        if user_agent:
+            check = replace(check, user_agent=user_agent)
+        options = LinkRunOptions(
+            content_dir=content,
+            templates_dir=templates,
+            out_dir=out,
+            offline=offline,
+            check=check,
+            cache_path=cache_path,
+            drafts=drafts,
+            timeout=timeout,
+            strict=strict,
+            fail_on_new=fail_on == "new",
+            suggest_archive=suggest_archive,
+            changed_since=changed_since,
+            shard=shard,
+        )
+        detail(f"templates: {templates}")
+        from clawdemy_site.links.gcpolicy import lean_gc
+        from clawdemy_site.links.select import BadRef
+
+        progress = show_progress()
+        with lean_gc():
+            try:
+                results = run_link_check(
+                    options, say, _progress_bar if progress else None, checker=checker
+                )
+            except BadRef as exc:
+                raise click.BadParameter(str(exc), param_hint="--changed-since") from exc
+            if progress:
+                click.echo("\r\033[K", nl=False, err=True)
+            report(results, fmt)
+    finally:
+        if checker is not None:
+            checker.close()
 
 
 @check_links.command("merge", epilog=EXIT_CODES)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import multiprocessing
 import os
 import re
 import sys
 import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
 from types import MappingProxyType
@@ -30,6 +28,7 @@ from clawdemy_site.links.chain import PageOutcome, follow, with_retries
 from clawdemy_site.links.doi import check_doi, doi_of
 from clawdemy_site.links.fetch import Outcome, Request, attempt
 from clawdemy_site.links.fragments import blob_line_range, wanted_fragment
+from clawdemy_site.links.gcpolicy import lean_gc
 from clawdemy_site.links.model import (
     UNCHECKED_FRAGMENT,
     CheckOptions,
@@ -60,8 +59,18 @@ def run_checks(
     Many links over several hosts are split by host between this process and forked workers
     (one process per CPU), each with its share of `max_concurrency`: the CPU that each request
     costs is then spent on every core, and each host's limit still holds, in one process.
-    The workers' results reach `on_result` when each worker is done.
+    The workers are forked with their share in memory (`prefork.start_checker`), so nothing
+    is sent to them; their results reach `on_result` when each worker is done.
     """
+    with lean_gc():
+        return _run_checks(links, options, on_result)
+
+
+def _run_checks(
+    links: Sequence[ExternalLink],
+    options: CheckOptions,
+    on_result: ResultCallback | None,
+) -> list[LinkResult]:
     workers = _workers(links)
     groups = _split_by_host(links, workers) if workers > 1 else []
     if len(groups) < 2:
@@ -70,25 +79,30 @@ def run_checks(
         replace(options, max_concurrency=max(1, options.max_concurrency * len(g) // len(links)))
         for g in groups
     ]
-    context = multiprocessing.get_context("fork")
-    results: list[LinkResult | None] = [None] * len(links)
-    with ProcessPoolExecutor(max_workers=len(groups) - 1, mp_context=context) as pool:
-        pending = [
-            (group, pool.submit(_check_group, [links[i] for i in group], share))
-            for group, share in zip(groups[1:], shares[1:], strict=True)
-        ]
-        mine = [links[i] for i in groups[0]]
-        own = run_async(check_links(mine, shares[0], on_result=on_result))
+    from clawdemy_site.links.prefork import start_checker
+
+    subsets = [[links[i] for i in group] for group in groups]
+    # Forked with their share in memory; each sends its results back when it is done.
+    forked = [
+        start_checker((subset, share))
+        for subset, share in zip(subsets[1:], shares[1:], strict=True)
+    ]
+    try:
+        own = run_async(check_links(subsets[0], shares[0], on_result=on_result))
         done = [(groups[0], own)]
-        for (group, future), share in zip(pending, shares[1:], strict=True):
-            try:
-                found = future.result()
-            except Exception:  # a lost worker (killed, out of memory): check its share here
-                found = run_async(check_links([links[i] for i in group], share))
-            for result in found:
-                if on_result is not None:
-                    on_result(result)
+        for group, subset, share, worker in zip(
+            groups[1:], subsets[1:], shares[1:], forked, strict=True
+        ):
+            if worker is None:  # the fork failed: check this share here
+                found = run_async(check_links(subset, share, on_result=on_result))
+            else:  # a lost worker's share is checked here (see Checker.collect)
+                found = worker.collect(on_result)
             done.append((group, found))
+    finally:  # interrupted: no worker outlives the run
+        for worker in forked:
+            if worker is not None:
+                worker.close()
+    results: list[LinkResult | None] = [None] * len(links)
     for group, found in done:
         for index, result in zip(group, found, strict=True):
             results[index] = result
@@ -127,11 +141,6 @@ def _workers(links: Sequence[ExternalLink]) -> int:
     if not sys.platform.startswith("linux"):
         return 1
     return min(len(os.sched_getaffinity(0)), 4)
-
-
-def _check_group(links: list[ExternalLink], options: CheckOptions) -> list[LinkResult]:
-    """A worker's share of `run_checks`."""
-    return run_async(check_links(links, options))
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -190,7 +199,23 @@ async def check_links(
                 for i in indexes:
                     emit(i, link_result(links[i], page))
 
-            await asyncio.gather(*(check_page(url, ix) for url, ix in pages.items()))
+            async def work(queue: Iterator[tuple[URL, list[int]]]) -> None:
+                for url, indexes in queue:
+                    await check_page(url, indexes)
+
+            # Each host's pages are worked by as many tasks as it may have requests at once
+            # (a few more, so that a page waiting out a retry's backoff or a redirect to
+            # another host does not idle its host): a handful of tasks rather than one per
+            # page waiting on the host's semaphore, whose every acquire scans its waiters.
+            by_host: dict[str, list[tuple[URL, list[int]]]] = {}
+            for url, indexes in pages.items():
+                by_host.setdefault((url.host or "").lower(), []).append((url, indexes))
+            workers = []
+            for host, queue in by_host.items():
+                shared = iter(queue)
+                count = min(len(queue), 2 * fetcher.host_limit(host))
+                workers += [work(shared) for _ in range(count)]
+            await asyncio.gather(*workers)
     return [r for r in results if r is not None]
 
 
@@ -269,12 +294,16 @@ class _Fetcher:
         self._per_host: dict[str, asyncio.Semaphore] = {}
         self._headers: dict[str, MappingProxyType[str, str]] = {}
 
+    def host_limit(self, host: str) -> int:
+        """How many requests `host` (lower case) may have at once."""
+        policy = self._policies.get(host, HostPolicy())
+        return max(1, policy.concurrency or self._options.host_concurrency)
+
     def _limits(self, host: str) -> tuple[asyncio.Semaphore, MappingProxyType[str, str]]:
         semaphore = self._per_host.get(host)
         if semaphore is None:
             policy = self._policies.get(host, HostPolicy())
-            limit = policy.concurrency or self._options.host_concurrency
-            semaphore = self._per_host[host] = asyncio.Semaphore(max(1, limit))
+            semaphore = self._per_host[host] = asyncio.Semaphore(self.host_limit(host))
             self._headers[host] = MappingProxyType(dict(policy.headers))
         return semaphore, self._headers[host]
 

@@ -30,6 +30,7 @@ from clawdemy_site.links.model import (
     LinkResult,
     SourceRef,
 )
+from clawdemy_site.links.prefork import Checker, start_checker
 from clawdemy_site.links.status import Broken
 from clawdemy_site.plan import lesson_page_id, print_page_id
 
@@ -113,11 +114,23 @@ def template_locator(
             names.append(found.group(1))
         return names
 
+    found: dict[tuple[str, str, str | None], SourceRef] = {}
+
     def locate(page: str, href: str, target: str | None) -> SourceRef:
         template = template_of.get(page, "base.html")
-        needles = [href]
+        address = None
         if target is not None and not href.startswith("#"):
             address = target.removesuffix("index.html")
+        # Pages made by one template share most links (the style sheet, the home page):
+        # each is looked for once.
+        key = (template, href, address)
+        if key not in found:
+            found[key] = search(template, href, address)
+        return found[key]
+
+    def search(template: str, href: str, address: str | None) -> SourceRef:
+        needles = [href]
+        if address is not None:
             needles += [f"'{address}'", f'"{address}"']
         for name in chain(template):
             for number, text in enumerate(lines(name), start=1):
@@ -175,7 +188,13 @@ def external_results(
     options: LinkRunOptions,
     say: Say,
     progress: Progress | None = None,
+    *,
+    checker: Checker | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[LinkResult]:
+    """The external links' results. The links to fetch go to `checker` (a forked checker
+    process) when there is one, else they are checked here; `meanwhile` is called once,
+    while they are being fetched."""
     from clawdemy_site.links.cache import DEFAULT_MAX_AGE, CacheError, LinkHistory, new_run_id
 
     check = _check_options(site, options.check, timeout=options.timeout)
@@ -198,7 +217,7 @@ def external_results(
         to_check = [link for link in chosen if link.url not in cached]
         if cached:
             say(f"{len(cached)} links reused from the cache; checking {len(to_check)}")
-        checked = _fetch(to_check, check, progress) if to_check else []
+        checked = _fetch(to_check, check, progress, checker=checker, meanwhile=meanwhile)
         if history is not None:
             try:
                 checked = history.apply_flaky_policy(checked, now=now, policy=flaky_policy(site))
@@ -261,17 +280,21 @@ def _verdicts(
 ) -> list[LinkResult]:
     """Apply what decides whether a failure fails the run: `--strict` and
     `links.unverifiable` for bot walls, `archived:` copies, `--fail-on new`; then attach
-    Wayback suggestions (`--suggest-archive`)."""
-    from clawdemy_site.links.archive import DEFAULT_API, apply_fallbacks, suggest
-    from clawdemy_site.links.check import fetch_bodies
-
+    Wayback suggestions (`--suggest-archive`). The HTTP client is imported here only when
+    something must be fetched: the checks themselves may have run in a forked process."""
     walls_fail = options.strict or site.config.links.unverifiable_fails
     if walls_fail:
         results = [replace(r, strict=True) if r.status == "unverifiable" else r for r in results]
     archived = {link.url: link.archived for link in links if link.archived is not None}
-    results = apply_fallbacks(
-        results, archived, lambda copies: _fetch(list(copies), check, None), strict=options.strict
-    )
+    if any(r.fails_run and r.url in archived for r in results):
+        from clawdemy_site.links.archive import apply_fallbacks
+
+        results = apply_fallbacks(
+            results,
+            archived,
+            lambda copies: _fetch(list(copies), check, None),
+            strict=options.strict,
+        )
     if options.fail_on_new:
         results = [
             replace(r, excused="a known failure (--fail-on new)")
@@ -280,16 +303,23 @@ def _verdicts(
             for r in results
         ]
     if options.suggest_archive:
+        from clawdemy_site.links.archive import DEFAULT_API, suggest
+        from clawdemy_site.links.check import fetch_bodies
+
         api = site.config.links.archive_api or DEFAULT_API
         results = suggest(results, api, lambda urls: fetch_bodies(urls, check))
     return results
 
 
 def _fetch(
-    links: list[ExternalLink], check: CheckOptions, progress: Progress | None
+    links: list[ExternalLink],
+    check: CheckOptions,
+    progress: Progress | None,
+    *,
+    checker: Checker | None = None,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> list[LinkResult]:
-    from clawdemy_site.links.check import run_checks
-
+    """Check `links` (in `checker` when given), calling `meanwhile` while they are fetched."""
     done = 0
 
     def step(_result: LinkResult) -> None:
@@ -297,6 +327,16 @@ def _fetch(
         done += 1
         if progress is not None:
             progress(done, len(links))
+
+    if not links:
+        meanwhile()
+        return []
+    if checker is not None:
+        checker.submit(links, check)
+        meanwhile()
+        return checker.collect(step)
+    meanwhile()
+    from clawdemy_site.links.check import run_checks
 
     return run_checks(links, check, step)
 
@@ -315,16 +355,46 @@ def unpublishable_links(checked: EngineResult) -> list[LinkResult]:
 
 
 def run_link_check(
-    options: LinkRunOptions, say: Say, progress: Progress | None = None
+    options: LinkRunOptions,
+    say: Say,
+    progress: Progress | None = None,
+    *,
+    checker: Checker | None = None,
 ) -> list[LinkResult]:
-    """Every result of this run: internal links, then external ones (unless offline)."""
-    checked = check_content(
-        options.content_dir, options.templates_dir, drafts=options.drafts, links_only=True
-    )
-    if checked.site is None:
-        raise ContentError(checked.diagnostics)
-    results = [*unpublishable_links(checked), *internal_results(checked, options)]
-    if not options.offline:
-        links = external_links(checked.site, checked.bodies)
-        results += external_results(checked.site, links, options, say, progress)
+    """Every result of this run: internal links, then external ones (unless offline).
+
+    `checker` is a forked checker process (`prefork.start_checker`) to fetch in; without
+    one, one is forked here (so that it imports the HTTP client while the site is read),
+    where forking is safe. Either way it is ended before this returns."""
+    if checker is None and not options.offline:
+        checker = start_checker()
+    try:
+        checked = check_content(
+            options.content_dir, options.templates_dir, drafts=options.drafts, links_only=True
+        )
+        if checked.site is None:
+            raise ContentError(checked.diagnostics)
+        results = unpublishable_links(checked)
+        if options.offline:
+            results += internal_results(checked, options)
+        else:
+            internal: list[LinkResult] = []
+
+            def judge_internal_links() -> None:
+                internal.extend(internal_results(checked, options))
+
+            links = external_links(checked.site, checked.bodies)
+            results += external_results(
+                checked.site,
+                links,
+                options,
+                say,
+                progress,
+                checker=checker,
+                meanwhile=judge_internal_links,
+            )
+            results += internal
+    finally:
+        if checker is not None:
+            checker.close()
     return sorted(results, key=lambda result: (result.url, result.sources))

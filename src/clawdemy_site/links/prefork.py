@@ -1,0 +1,198 @@
+"""A checker process forked when `check-links` starts, so the checks overlap the site's reading.
+
+Importing the HTTP client (aiohttp, its TLS context, uvloop) takes about as long as reading a
+site does. `start_checker` forks a child at once, which imports the checker while this process
+loads the content; the external links are then sent to it as soon as they are known, and this
+process judges the internal links while the child fetches. Results come back in batches as
+they are known (for the progress bar), and in the order of the links at the end.
+
+The child runs `run_checks`, so it splits many links over forked workers itself. If the child
+is lost (killed, out of memory), the links it did not answer are checked in this process.
+
+Forking is only done on Linux with no other thread running (elsewhere, or from a threaded
+host such as a test server, system libraries may not survive a fork without exec); then
+`start_checker` returns None and the caller checks in process.
+
+This module imports nothing heavy: the parent pays only for a fork and a socket pair.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from clawdemy_site.links.gcpolicy import lean_gc
+from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
+
+#: The child sends what it has at least this often while checking (seconds).
+_BATCH_SECONDS = 0.05
+_HEADER = struct.Struct("!Q")
+#: What a checker is asked to check: the links, and how.
+Job = tuple[Sequence[ExternalLink], CheckOptions]
+
+
+def _send(sock: socket.socket, message: Any) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    sock.sendall(_HEADER.pack(len(data)) + data)
+
+
+def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
+    chunks: list[bytes] = []
+    while size:
+        chunk = sock.recv(min(size, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+def _receive(sock: socket.socket) -> Any:
+    """The next message, or None when the other side has gone."""
+    header = _receive_exactly(sock, _HEADER.size)
+    if header is None:
+        return None
+    data = _receive_exactly(sock, _HEADER.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+class Checker:
+    """The parent's handle on a forked checker: `submit` once, then `collect` once."""
+
+    def __init__(self, pid: int, sock: socket.socket, job: Job | None = None) -> None:
+        self._pid = pid
+        self._sock = sock
+        self._links: list[ExternalLink] = list(job[0]) if job else []
+        self._options: CheckOptions | None = job[1] if job else None
+
+    def submit(self, links: Sequence[ExternalLink], options: CheckOptions) -> None:
+        """Hand the links to the child, which starts fetching as soon as it is ready."""
+        self._links, self._options = list(links), options
+        with contextlib.suppress(OSError):  # the child is gone: `collect` checks them here
+            _send(self._sock, (self._links, options))
+
+    def collect(self, on_result: Callable[[LinkResult], None] | None = None) -> list[LinkResult]:
+        """Every submitted link's result, in the order submitted."""
+        assert self._options is not None, "submit first"
+        found: list[LinkResult] = []
+        while True:
+            try:
+                message = _receive(self._sock)
+            except (OSError, pickle.UnpicklingError, EOFError):
+                message = None
+            if message is None:
+                break
+            if message == "done":
+                self.close(finished=True)
+                return _in_order(self._links, found)
+            for result in message:
+                found.append(result)
+                if on_result is not None:
+                    on_result(result)
+        # The child was lost: check what it did not answer, here, in this process.
+        self.close()
+        from clawdemy_site.links.check import check_links, run_async
+
+        answered = {_key(result) for result in found}
+        rest = [link for link in self._links if _key(link) not in answered]
+        more = run_async(check_links(rest, self._options, on_result=on_result))
+        return _in_order(self._links, [*found, *more])
+
+    def close(self, *, finished: bool = False) -> None:
+        """Reap the child: it has ended by itself when `finished`, else it is killed (it may
+        still be importing, or checking links nobody will read). Safe to call twice."""
+        if self._pid == 0:
+            return
+        self._sock.close()
+        pid, self._pid = self._pid, 0
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped elsewhere
+            if not finished:
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _key(item: ExternalLink | LinkResult) -> tuple[str, tuple[object, ...]]:
+    return item.url, item.sources
+
+
+def _in_order(links: Sequence[ExternalLink], results: list[LinkResult]) -> list[LinkResult]:
+    """`results` (one per link, any order) in the order of `links`."""
+    by_key = {_key(result): result for result in results}
+    return [by_key[_key(link)] for link in links]
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and threading.active_count() == 1
+
+
+def start_checker(job: Job | None = None) -> Checker | None:
+    """Fork a checker process, or None where forking is not safe (see the module doc).
+
+    Without `job`, the child imports the checker and waits for `Checker.submit`; it may
+    split many links over workers of its own, and streams results back as they come. With
+    `job` (links and options, already in memory), it is such a worker: it checks them in
+    one process, at once, and sends every result when it is done (its parent reads them
+    only then, so that a stream could not fill the socket and stall it meanwhile).
+    """
+    if not can_fork():
+        return None
+    parent, child = socket.socketpair()
+    try:
+        pid = os.fork()
+    except OSError:
+        parent.close()
+        child.close()
+        return None
+    if pid == 0:  # pragma: no cover - runs in the child, which never returns
+        code = 1
+        try:
+            parent.close()
+            with lean_gc():  # the imports too: the child lives only for the checks
+                _child_main(child, job)
+            code = 0
+        finally:
+            os._exit(code)
+    child.close()
+    return Checker(pid, parent, job)
+
+
+def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cover - in a child
+    """Import the checker, wait for the links (unless given), check them, send the results."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
+    from clawdemy_site.links import check
+
+    if job is not None:  # a worker: one process, every result at the end
+        links, options = job
+        _send(sock, check.run_async(check.check_links(links, options)))
+        _send(sock, "done")
+        return
+    job = _receive(sock)
+    if job is None:
+        return
+    links, options = job
+    batch: list[LinkResult] = []
+    sent = time.monotonic()
+
+    def on_result(result: LinkResult) -> None:
+        nonlocal sent
+        batch.append(result)
+        now = time.monotonic()
+        if now - sent >= _BATCH_SECONDS:
+            _send(sock, batch)
+            batch.clear()
+            sent = now
+
+    # The results come back in completion order; the parent puts them in order.
+    check.run_checks(links, options, on_result)
+    if batch:
+        _send(sock, batch)
+    _send(sock, "done")
