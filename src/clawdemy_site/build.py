@@ -157,6 +157,10 @@ def check_content(
     cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
         known = _page_records(cache)
+        if known is not None:
+            from clawdemy_site.render.templates import remember_references
+
+            remember_references(known.template_refs)
         engine = Engine(
             EngineOptions(content_dir, templates_dir or Path("templates"), drafts),
             lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
