@@ -2,16 +2,23 @@
 
     .venv/bin/python benchmarks/bench_search.py [--runs 3] [--tracks 20 --lessons 50]
 
-Builds the synthetic course once (`clawdemy build --out`), then measures (median of --runs):
-- build: the cold `clawdemy build` itself, for scale;
-- index: `search_index(pages)`, the pages read from the build (what the build will add);
-- pagefind CLI: the `pagefind` binary from the same wheel on the built folder, a new process.
+Builds the synthetic course once (`clawdemy build --no-search`), then measures (median of
+--runs), each on the built lesson pages:
+- all bundles: `write_bundles` for every bundle, what a cold build adds;
+- one bundle: the bundle of `track-001`, what a lesson edit there adds, and the largest one;
+- pagefind CLI, one index: the `pagefind` binary from the same wheel on the built folder,
+  one bundle for the whole site (what the build made before it split the index);
+- text records: Pagefind's Python API fed each lesson of one track as a custom record (its
+  text and title, read from the page), against the one-bundle figure for the same track.
 The machines are shared and noisy: compare the ratios, which come from the same run.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import html
+import re
 import shutil
 import statistics
 import subprocess
@@ -23,7 +30,7 @@ from pathlib import Path
 
 from corpus import write_corpus
 
-from clawdemy_site.search import search_index
+from clawdemy_site.search import Bundle, plan_bundles, write_bundles
 
 PROJECT = Path(__file__).resolve().parents[1]
 CLAWDEMY = Path(sys.executable).parent / "clawdemy"
@@ -36,6 +43,32 @@ def median_seconds(runs: int, work: Callable[[], object]) -> float:
         work()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def records(out: Path, bundle: Bundle) -> None:
+    """The bundle's lessons as Pagefind custom records: the text of each lesson's main
+    element and its title, sent through Pagefind's Python API."""
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    async def send() -> None:
+        config: IndexConfig = {"force_language": "en"}
+        async with PagefindService() as service:
+            index = await service.create_index(config)
+            for page in bundle.pages:
+                text = (out / page).read_text()
+                body = text[text.index("data-pagefind-body") : text.index("</main>")]
+                title = re.search(r"<h1[^>]*>(.*?)</h1>", body)
+                await index.add_custom_record(
+                    url="/" + page.removesuffix("index.html"),
+                    content=html.unescape(re.sub(r"<[^>]+>", " ", body)),
+                    language="en",
+                    meta={"title": html.unescape(title.group(1)) if title else page},
+                )
+            with tempfile.TemporaryDirectory() as written:
+                await index.write_files(output_path=written)
+
+    asyncio.run(send())
 
 
 def main() -> None:
@@ -53,55 +86,60 @@ def main() -> None:
             write_corpus(root / "corpus", tracks=args.tracks, lessons=args.lessons) / "content"
         )
         out = root / "out"
-
-        def build() -> None:
-            shutil.rmtree(out, ignore_errors=True)
-            subprocess.run(
-                [
-                    str(CLAWDEMY),
-                    "build",
-                    "-q",
-                    "--content",
-                    str(content),
-                    "--out",
-                    str(out),
-                    "--templates",
-                    str(PROJECT / "templates"),
-                ],
-                check=True,
-                cwd=root,
-            )
-
-        build_time = median_seconds(args.runs, build)
-        pages = {
-            path.relative_to(out).as_posix().removesuffix("index.html"): path.read_bytes()
-            for path in sorted(out.rglob("*.html"))
+        subprocess.run(
+            [
+                *(str(CLAWDEMY), "build", "-q", "--no-search", "--content", str(content)),
+                *("--out", str(out), "--templates", str(PROJECT / "templates")),
+            ],
+            check=True,
+            cwd=root,
+        )
+        lessons = {
+            path.relative_to(out).as_posix(): path.parent.parent.name
+            for path in sorted(out.glob("track-*/*/index.html"))
+            if path.parent.name not in ("exercises", "print")
         }
-        files: dict[str, bytes] = {}
+        bundles = plan_bundles(lessons)
+        own = next(b for b in bundles if any(p.startswith("track-001/") for p in b.pages))
+        largest = max(bundles, key=lambda b: len(b.pages))
 
-        def index() -> None:
-            files.update(search_index(pages, language="en"))
+        def write(chosen: list[Bundle]) -> Callable[[], None]:
+            def run() -> None:
+                shutil.rmtree(out / "pagefind", ignore_errors=True)
+                write_bundles(out, chosen, language="en")
 
-        index_time = median_seconds(args.runs, index)
+            return run
 
-        def cli() -> None:
-            subprocess.run(
+        figures = {
+            f"all {len(bundles)} bundles ({len(lessons)} lessons)": median_seconds(
+                args.runs, write(list(bundles))
+            ),
+            f"one bundle, track-001's ({len(own.pages)} lessons)": median_seconds(
+                args.runs, write([own])
+            ),
+            f"one bundle, the largest ({len(largest.pages)} lessons)": median_seconds(
+                args.runs, write([largest])
+            ),
+        }
+        shutil.rmtree(out / "pagefind", ignore_errors=True)
+        figures["pagefind CLI, one index of the whole site"] = median_seconds(
+            args.runs,
+            lambda: subprocess.run(
                 [pagefind, "--site", str(out), "--output-path", str(root / "pf")],
                 check=True,
                 capture_output=True,
-            )
-
-        cli_time = median_seconds(args.runs, cli)
-    size = sum(len(data) for data in files.values())
-    print(f"{len(pages)} pages ({args.tracks * args.lessons} lessons), median of {args.runs}")
-    print(f"  clawdemy build (cold):  {build_time:7.2f} s")
-    print(
-        f"  search index (Python):  {index_time:7.2f} s  ({index_time / build_time:.2f}x the build)"
-    )
-    print(
-        f"  pagefind CLI:           {cli_time:7.2f} s  (index / CLI = {index_time / cli_time:.2f}x)"
-    )
-    print(f"  index bundle:           {len(files)} files, {size / 1024:.0f} KiB")
+            ),
+        )
+        figures[f"text records, track-001's bundle ({len(own.pages)} lessons)"] = median_seconds(
+            1, lambda: records(out, own)
+        )
+    width = max(len(name) for name in figures)
+    print(f"{len(lessons)} lessons in {args.tracks} tracks; median of {args.runs}")
+    for name, seconds in figures.items():
+        print(f"  {name:<{width}}  {seconds:7.2f} s")
+    values = list(figures.values())
+    print(f"  all bundles / one CLI index:        {values[0] / values[3]:.2f}")
+    print(f"  text records / HTML, same bundle:   {values[4] / values[1]:.1f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 Hypothesis draws sequences of edits (a body, a title, a reference, a lesson added or
 removed, a track.yml, a template, a static file). After each edit the site is built
 incrementally (cache and output kept from the build before) and cold (new cache, new
-output), and the two trees must be identical.
+output), and the two trees must be identical, the search index's bundles included: tracks
+`a` and `b` have bundles of their own, so an edit remakes one and keeps the other.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clawdemy_site.build import BuildOptions, build_site
+from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SITE = "title: Test site\nbase_url: https://test.example/course/\nlanguage: en\n"
@@ -110,7 +112,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build(root: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(cache))
-    build_site(BuildOptions(root / "content", root / "templates", out, search=False))
+    build_site(BuildOptions(root / "content", root / "templates", out))
     return tree(out)
 
 
@@ -123,6 +125,7 @@ def build(root: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_incremental_build_equals_cold_build(
     edits: list[str], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    assert bundle_name("a") != bundle_name("b")  # each track's search bundle is its own
     root = tmp_path_factory.mktemp("site")
     write_tree(root, initial_files())
     shutil.copytree(TEMPLATES, root / "templates")
