@@ -4,8 +4,10 @@
 
 Builds the synthetic course once (`clawdemy build --no-search`), then measures (median of
 --runs), each on the built lesson pages:
-- all bundles: `write_bundles` for every bundle, what a cold build adds;
-- one bundle: the bundle of `track-001`, what a lesson edit there adds, and the largest one;
+- one bundle of every lesson (`search.BUNDLES` = 1, the default): what a cold build and a
+  lesson edit add;
+- split into up to 8 bundles (`search.BUNDLES` = 8): all of them (a cold build), the
+  bundle of `track-001` (a lesson edit there), and the largest one;
 - pagefind CLI, one index: the `pagefind` binary from the same wheel on the built folder,
   one bundle for the whole site (what the build made before it split the index);
 - text records: Pagefind's Python API fed each lesson of one track as a custom record (its
@@ -30,6 +32,7 @@ from pathlib import Path
 
 from corpus import write_corpus
 
+from clawdemy_site import search
 from clawdemy_site.search import Bundle, plan_bundles, write_bundles
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -99,6 +102,8 @@ def main() -> None:
             for path in sorted(out.glob("track-*/*/index.html"))
             if path.parent.name not in ("exercises", "print")
         }
+        single = plan_bundles(lessons)
+        search.BUNDLES = 8
         bundles = plan_bundles(lessons)
         own = next(b for b in bundles if any(p.startswith("track-001/") for p in b.pages))
         largest = max(bundles, key=lambda b: len(b.pages))
@@ -111,13 +116,14 @@ def main() -> None:
             return run
 
         figures = {
-            f"all {len(bundles)} bundles ({len(lessons)} lessons)": median_seconds(
-                args.runs, write(list(bundles))
+            f"one bundle of every lesson ({len(lessons)})": median_seconds(
+                args.runs, write(list(single))
             ),
-            f"one bundle, track-001's ({len(own.pages)} lessons)": median_seconds(
+            f"split: all {len(bundles)} bundles": median_seconds(args.runs, write(list(bundles))),
+            f"split: track-001's bundle ({len(own.pages)} lessons)": median_seconds(
                 args.runs, write([own])
             ),
-            f"one bundle, the largest ({len(largest.pages)} lessons)": median_seconds(
+            f"split: the largest bundle ({len(largest.pages)} lessons)": median_seconds(
                 args.runs, write([largest])
             ),
         }
@@ -138,8 +144,10 @@ def main() -> None:
     for name, seconds in figures.items():
         print(f"  {name:<{width}}  {seconds:7.2f} s")
     values = list(figures.values())
-    print(f"  all bundles / one CLI index:        {values[0] / values[3]:.2f}")
-    print(f"  text records / HTML, same bundle:   {values[4] / values[1]:.1f}")
+    print(f"  one bundle / Pagefind over the whole site:   {values[0] / values[4]:.2f}")
+    print(f"  split, all bundles / one bundle:             {values[1] / values[0]:.2f}")
+    print(f"  split, track-001's bundle / one bundle:      {values[2] / values[0]:.2f}")
+    print(f"  text records / HTML, track-001's bundle:     {values[5] / values[2]:.1f}")
 
 
 if __name__ == "__main__":

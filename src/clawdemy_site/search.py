@@ -3,11 +3,17 @@
 Pagefind reads the HTML of each page (only what a page marks `data-pagefind-body`: the
 lessons' text and titles, never navigation) and writes a static bundle: its index and
 fragments, its WebAssembly and the search UI's script and style. It cannot change a bundle
-in place, and indexing is the whole cost (about 3 ms a lesson), so the lessons are split
+in place, and indexing is the whole cost (about 3 ms a lesson), so the lessons may be split
 into bundles of whole tracks, at most `BUNDLES` of them, each track's bundle chosen by a
-hash of its slug (adding or removing a track moves no other track): a lesson edit indexes
-its own bundle again and the build keeps the others. At most `BUNDLES`, because a learner's
-first query fetches an index chunk from every bundle.
+hash of its slug (adding or removing a track moves no other track): a lesson edit then
+indexes its own bundle again and the build keeps the others.
+
+`BUNDLES` is 1, one bundle of every lesson, because Pagefind searches each bundle on its
+own: a word that one bundle lacks is looked up there by the longest word of that bundle
+that starts it ("anemone" by "an"), so a query that a single index answers with one page
+gets hundreds of unrelated ones from the other bundles (Pagefind issues #599 and #793; no
+option turns it off in 1.5). Raise it once Pagefind can. Learners' cost, if raised: a first
+query fetches an index chunk from each bundle.
 
 `pagefind/bundles.json` lists the bundles, the first one whole as Pagefind writes it (its
 scripts, style and WebAssembly load the search UI); the others keep only their index. The
@@ -15,9 +21,10 @@ site's `search.js` reads the list, loads the UI from the first bundle and merges
 into it (PagefindUI's `mergeIndex`), so one box searches every track. Without scripts, or
 without the list, pages read as before.
 
-Pagefind runs as its own command (the binary the `pagefind_bin` wheel ships), a process a
-bundle, two at a time, in scratch folders of their own: its Python API answers each request
-after a tenth of a second's poll, which costs more than indexing a track.
+Pagefind runs as its own command (the binary the `pagefind_bin` wheel ships) on the lesson
+pages only, a process a bundle, two at a time, in scratch folders of their own: its Python
+API answers each request after a tenth of a second's poll, which costs more than indexing
+a track, and custom text records through it cost 30 times the HTML.
 """
 
 from __future__ import annotations
@@ -38,8 +45,9 @@ SEARCH_FOLDER = "pagefind"
 #: The list of bundles `search.js` reads, the first one whole.
 MANIFEST = f"{SEARCH_FOLDER}/bundles.json"
 #: At most this many bundles: a lesson edit indexes about 1/BUNDLES of the lessons again,
-#: and a learner's first query fetches about BUNDLES index chunks.
-BUNDLES = 8
+#: and a learner's first query fetches about BUNDLES index chunks. 1 until Pagefind can
+#: merge bundles without matching other bundles' words by their prefixes (see above).
+BUNDLES = 1
 #: What a bundle that is not the first keeps: its index, which the first bundle's scripts read.
 _INDEX_FILES = ("pagefind-entry.json",)
 _INDEX_SUFFIXES = (".pf_meta", ".pf_index", ".pf_fragment", ".pf_filter")

@@ -17,6 +17,7 @@ from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
+from clawdemy_site import search
 from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -264,12 +265,33 @@ def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
     assert database.read_bytes() == before
 
 
+def test_the_one_search_bundle_is_made_again_only_when_a_lesson_page_changes(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    options = BuildOptions(site / "content", TEMPLATES, site / "build")
+    build_site(options)
+    index = site / "build" / "pagefind"
+    assert (index / "bundles.json").read_text() == '{"bundles":["0/"]}\n'
+    first = (index / "0" / "pagefind-entry.json").stat().st_ino
+    (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
+    build_site(options)
+    assert (index / "0" / "pagefind-entry.json").stat().st_ino == first
+    lesson = site / "content" / "u" / "01-far.md"
+    lesson.write_text(lesson.read_text().replace("Far away.", "Far, far away."))
+    build_site(options)
+    assert (index / "0" / "pagefind-entry.json").stat().st_ino != first
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
+    assert tree(site / "cold" / "pagefind") == tree(index)
+
+
 def test_a_lesson_edit_remakes_only_its_tracks_search_bundle(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tracks `t` and `u` have search bundles of their own (`u`'s is first, with the UI):
-    each is made again only when one of its lesson pages changes, and equals a cold
-    build's."""
+    """With the lessons split into bundles (search.BUNDLES above 1), tracks `t` and `u` have
+    bundles of their own (`u`'s is first, with the UI): each is made again only when one of
+    its lesson pages changes, and equals a cold build's."""
+    monkeypatch.setattr(search, "BUNDLES", 8)
     t, u = bundle_name("t"), bundle_name("u")
     assert int(u) < int(t)
     options = BuildOptions(site / "content", TEMPLATES, site / "build")
@@ -302,8 +324,9 @@ def test_a_lesson_edit_remakes_only_its_tracks_search_bundle(
 
 
 def test_a_new_track_in_a_bundle_of_its_own_remakes_that_bundle_and_the_list_only(
-    site: Path,
+    site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search, "BUNDLES", 8)
     options = BuildOptions(site / "content", TEMPLATES, site / "build")
     build_site(options)
     index = site / "build" / "pagefind"
