@@ -1,17 +1,17 @@
-"""Benchmark: the search index (clawdemy_site.search) beside Pagefind's own CLI, in one run.
+"""Benchmark: the search index (clawdemy_site.search) against what the build did before, in
+one run.
 
     .venv/bin/python benchmarks/bench_search.py [--runs 3] [--tracks 20 --lessons 50]
 
-Builds the synthetic course once (`clawdemy build --no-search`), then measures (median of
---runs), each on the built lesson pages:
+Builds the synthetic course once (`clawdemy build --no-search`), then times (median of
+--runs, the measures taken turn about so that a busy machine weighs on all alike):
+- before: Pagefind's Python API reading the whole built folder, as the build did before;
 - one bundle of every lesson (`search.BUNDLES` = 1, the default): what a cold build and a
-  lesson edit add;
+  lesson edit add now;
 - split into up to 8 bundles (`search.BUNDLES` = 8): all of them (a cold build), the
   bundle of `track-001` (a lesson edit there), and the largest one;
-- pagefind CLI, one index: the `pagefind` binary from the same wheel on the built folder,
-  one bundle for the whole site (what the build made before it split the index);
-- text records: Pagefind's Python API fed each lesson of one track as a custom record (its
-  text and title, read from the page), against the one-bundle figure for the same track.
+- text records, once: Pagefind's Python API fed track-001's bundle as custom records (each
+  lesson's text and title, read from the page), against that bundle from the HTML.
 The machines are shared and noisy: compare the ratios, which come from the same run.
 """
 
@@ -37,15 +37,6 @@ from clawdemy_site.search import Bundle, plan_bundles, write_bundles
 
 PROJECT = Path(__file__).resolve().parents[1]
 CLAWDEMY = Path(sys.executable).parent / "clawdemy"
-
-
-def median_seconds(runs: int, work: Callable[[], object]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def records(out: Path, bundle: Bundle) -> None:
@@ -74,15 +65,30 @@ def records(out: Path, bundle: Bundle) -> None:
     asyncio.run(send())
 
 
+def whole_site(out: Path, written: Path) -> None:
+    """What the build did before: Pagefind's Python API reading every page of the built
+    folder (it keeps those marked `data-pagefind-body`), one bundle."""
+    from pagefind.index import IndexConfig
+    from pagefind.service import PagefindService
+
+    async def index() -> None:
+        config: IndexConfig = {"force_language": "en"}
+        async with PagefindService() as service:
+            made = await service.create_index(config)
+            await made.add_directory(path=str(out))
+            await made.write_files(output_path=str(written))
+
+    shutil.rmtree(written, ignore_errors=True)
+    shutil.rmtree(out / "pagefind", ignore_errors=True)  # the build's staging had none
+    asyncio.run(index())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tracks", type=int, default=20)
     parser.add_argument("--lessons", type=int, default=50)
     args = parser.parse_args()
-    from pagefind_bin import get_executable
-
-    pagefind = str(get_executable())
     with tempfile.TemporaryDirectory(prefix="bench-search-") as scratch:
         root = Path(scratch)
         content = (
@@ -115,39 +121,34 @@ def main() -> None:
 
             return run
 
-        figures = {
-            f"one bundle of every lesson ({len(lessons)})": median_seconds(
-                args.runs, write(list(single))
-            ),
-            f"split: all {len(bundles)} bundles": median_seconds(args.runs, write(list(bundles))),
-            f"split: track-001's bundle ({len(own.pages)} lessons)": median_seconds(
-                args.runs, write([own])
-            ),
-            f"split: the largest bundle ({len(largest.pages)} lessons)": median_seconds(
-                args.runs, write([largest])
-            ),
+        measures: dict[str, Callable[[], object]] = {
+            "before: Pagefind's Python API, the whole site": lambda: whole_site(out, root / "pf"),
+            f"one bundle of every lesson ({len(lessons)})": write(list(single)),
+            f"split: all {len(bundles)} bundles": write(list(bundles)),
+            f"split: track-001's bundle ({len(own.pages)} lessons)": write([own]),
+            f"split: the largest bundle ({len(largest.pages)} lessons)": write([largest]),
         }
-        shutil.rmtree(out / "pagefind", ignore_errors=True)
-        figures["pagefind CLI, one index of the whole site"] = median_seconds(
-            args.runs,
-            lambda: subprocess.run(
-                [pagefind, "--site", str(out), "--output-path", str(root / "pf")],
-                check=True,
-                capture_output=True,
-            ),
-        )
-        figures[f"text records, track-001's bundle ({len(own.pages)} lessons)"] = median_seconds(
-            1, lambda: records(out, own)
+        taken: dict[str, list[float]] = {name: [] for name in measures}
+        for _ in range(args.runs):
+            for name, measure in measures.items():
+                start = time.perf_counter()
+                measure()
+                taken[name].append(time.perf_counter() - start)
+        figures = {name: statistics.median(times) for name, times in taken.items()}
+        start = time.perf_counter()
+        records(out, own)
+        figures[f"text records, track-001's bundle ({len(own.pages)} lessons)"] = (
+            time.perf_counter() - start
         )
     width = max(len(name) for name in figures)
     print(f"{len(lessons)} lessons in {args.tracks} tracks; median of {args.runs}")
     for name, seconds in figures.items():
         print(f"  {name:<{width}}  {seconds:7.2f} s")
-    values = list(figures.values())
-    print(f"  one bundle / Pagefind over the whole site:   {values[0] / values[4]:.2f}")
-    print(f"  split, all bundles / one bundle:             {values[1] / values[0]:.2f}")
-    print(f"  split, track-001's bundle / one bundle:      {values[2] / values[0]:.2f}")
-    print(f"  text records / HTML, track-001's bundle:     {values[5] / values[2]:.1f}")
+    before, one, split, own_bundle, _, text = figures.values()
+    print(f"  one bundle / before:                      {one / before:.2f}")
+    print(f"  split, all bundles / one bundle:          {split / one:.2f}")
+    print(f"  split, track-001's bundle / one bundle:   {own_bundle / one:.2f}")
+    print(f"  text records / HTML, track-001's bundle:  {text / own_bundle:.1f}")
 
 
 if __name__ == "__main__":
