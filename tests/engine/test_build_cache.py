@@ -13,11 +13,11 @@ import pytest
 from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
+from clawdemy_site import search
 from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
-from clawdemy_site import search
 from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"

@@ -18,8 +18,8 @@ from clawdemy_testkit import TRACK_YML, lesson_text, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site import search
+from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
