@@ -23,6 +23,7 @@ from clawdemy_site.outguard import BUILD_MARKER
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
     from clawdemy_site.engine import EngineResult
     from clawdemy_site.records import BodyRecord, PageRecord
+    from clawdemy_site.search import Bundle
 
 Note = Callable[[str], None]
 
@@ -257,30 +258,42 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
 
 def _search_index(
     result: EngineResult, out: Path, known: Mapping[str, OutputFile]
-) -> tuple[str, list[str]]:
-    """What the search index is made from (the lesson pages), and the last build's index
-    files when they were made from the same pages and are intact (else none: make anew)."""
-    from clawdemy_site.search import SEARCH_FOLDER
+) -> tuple[dict[str, str], list[tuple[Bundle, str]], bytes]:
+    """The search bundles (search.py): the last build's files of each bundle made from the
+    same pages and still intact (kept, each to its origin), the bundles to make anew (each
+    with its origin), and the list of bundles `search.js` reads."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from clawdemy_site.search import manifest, plan_bundles
 
     site, plan = result.site, result.plan
     assert site is not None and plan is not None
-    lessons = sorted(
-        f"{page.file} {result.pages[page.id].digest}"
-        for page in plan.pages
-        if page.kind == "lesson"
-    )
-    origin = "search:" + _file_digest("\n".join([site.config.language, *lessons]).encode())
-    previous = [rel for rel in known if rel.startswith(f"{SEARCH_FOLDER}/")]
-    if previous and all(_unchanged(out, rel, known.get(rel), origin) for rel in previous):
-        return origin, previous
-    return origin, []
+    lessons = [page for page in plan.pages if page.kind == "lesson" and page.subject]
+    bundles = plan_bundles({page.file: plan.lessons[str(page.subject)].track for page in lessons})
+    digests = {page.file: result.pages[page.id].digest for page in lessons}
+    try:
+        pagefind = version("pagefind_bin")
+    except PackageNotFoundError:
+        pagefind = "none"
+    kept: dict[str, str] = {}
+    make: list[tuple[Bundle, str]] = []
+    for bundle in bundles:
+        made_of = [site.config.language, pagefind, f"first={bundle.first}"]
+        made_of += [f"{page} {digests[page]}" for page in bundle.pages]
+        origin = "search:" + _file_digest("\n".join(made_of).encode())
+        previous = [rel for rel in known if rel.startswith(bundle.folder)]
+        if previous and all(_unchanged(out, rel, known.get(rel), origin) for rel in previous):
+            kept.update(dict.fromkeys(previous, origin))
+        else:
+            make.append((bundle, origin))
+    return kept, make, manifest(bundles)
 
 
-def _index_staging(staging: Path, *, language: str) -> None:
-    from clawdemy_site.search import SearchUnavailable, index_folder
+def _index_staging(staging: Path, *, bundles: list[Bundle], language: str) -> None:
+    from clawdemy_site.search import SearchUnavailable, write_bundles
 
     try:
-        index_folder(staging, language=language)
+        write_bundles(staging, bundles, language=language)
     except SearchUnavailable as exc:
         raise ClawdemyError(f"error: {exc}") from None
 
@@ -398,14 +411,21 @@ def _build(
         else:
             copies[rel] = payload
     finish = None
-    index_origin = ""
+    made: list[tuple[Bundle, str]] = []
     if options.search:
-        index_origin, kept = _search_index(result, out, known)
-        for rel in kept:
-            made_from[rel], reuse[rel] = index_origin, out / rel
-        if not kept:
+        from clawdemy_site.search import MANIFEST
+
+        kept, made, listing = _search_index(result, out, known)
+        for rel, origin in kept.items():
+            made_from[rel], reuse[rel] = origin, out / rel
+        made_from[MANIFEST] = _file_digest(listing)
+        if _unchanged(out, MANIFEST, known.get(MANIFEST), made_from[MANIFEST]):
+            reuse[MANIFEST] = out / MANIFEST
+        else:
+            files[MANIFEST] = listing
+        if made:
             language = result.site.config.language if result.site else "en"
-            finish = partial(_index_staging, language=language)
+            finish = partial(_index_staging, bundles=[b for b, _ in made], language=language)
     no_change = (
         last is not None
         and not files
@@ -430,12 +450,10 @@ def _build(
                 f"error: cannot write the site into {options.out_dir}{where}:"
                 f" {exc.strerror or exc}; the previous build, if any, is left as it was"
             ) from None
-    if finish is not None:
-        from clawdemy_site.search import SEARCH_FOLDER
-
-        for path in sorted((out / SEARCH_FOLDER).rglob("*")):
+    for bundle, origin in made:  # the search bundles made anew
+        for path in sorted((out / bundle.folder).rglob("*")):
             if path.is_file():
-                made_from[path.relative_to(out).as_posix()] = index_origin
+                made_from[path.relative_to(out).as_posix()] = origin
     outputs: dict[str, OutputFile] = {}
     for rel, origin in made_from.items():
         if no_change and rel in known:

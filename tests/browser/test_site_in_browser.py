@@ -134,7 +134,7 @@ def serve() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
     out = build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")
-    assert (out / "pagefind" / "pagefind-entry.json").is_file()  # `clawdemy build` wrote it
+    assert (out / "pagefind" / "bundles.json").is_file()  # `clawdemy build` wrote it
     return str(serve(out))
 
 
@@ -406,6 +406,47 @@ def test_search_finds_a_lesson_by_a_word_from_its_body(
     result.click()
     page.wait_for_url("**/03-weights-biases-and-the-squish/")
     assert page.locator("h1").inner_text() == "Weights, biases, and the squish"
+    page.context.close()
+
+
+@pytest.mark.parametrize("bundles", [1, 8])
+def test_search_from_a_lesson_page_finds_a_lesson_of_another_track_under_a_base_path(
+    browser: Any, serve: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundles: int
+) -> None:
+    """One box finds the other track's lesson, and its link keeps the site's base path: in
+    the one search bundle (the default), and with the lessons split into bundles, where the
+    other track's is another bundle (pagefind/bundles.json) that the UI merges."""
+    from clawdemy_site import search
+
+    monkeypatch.setattr(search, "BUNDLES", bundles)
+    assert (search.bundle_name("tide-pools") != search.bundle_name(TRACK)) == (bundles > 1)
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    pools = content / "tide-pools"
+    pools.mkdir()
+    (pools / "track.yml").write_text("title: Tide pools\nsummary: Life between the tides.\n")
+    (pools / "01-anemones.md").write_text(
+        "---\ntitle: Anemones at low tide\nlesson: 1\nsummary: What stays wet.\n---\n"
+        "A sea anemone closes into a jelly blob when the water drains away.\n"
+    )
+    base = serve(build_site(content, tmp_path / "out"), "/course/")
+    page = open_page(browser, base + f"{TRACK}/{LESSONS[2]}/", width=1280, scheme="light")
+    box = page.get_by_role("searchbox").or_(page.locator(".pagefind-ui__search-input"))
+    box.first.fill("anemone")
+    found = page.locator('.pagefind-ui__result-link[href="/course/tide-pools/01-anemones/"]')
+    found.wait_for(timeout=10_000)
+    # It comes first. (Split, the other bundle, without the word, adds Pagefind's matches of
+    # its prefix `an`, ranked below it: why search.BUNDLES is 1.)
+    first = page.locator(".pagefind-ui__result-link").first
+    assert first.get_attribute("href") == "/course/tide-pools/01-anemones/"
+    box.first.fill("squished")  # and this track's lessons, from the same box
+    page.locator(
+        '.pagefind-ui__result-link[href="/course/neural-networks/03-weights-biases-and-the-squish/"]'
+    ).wait_for(timeout=10_000)
+    box.first.fill("anemone")
+    found.click()
+    page.wait_for_url("**/course/tide-pools/01-anemones/")
+    assert page.locator("h1").inner_text() == "Anemones at low tide"
     page.context.close()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sqlite3
@@ -12,10 +13,12 @@ import pytest
 from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
+from clawdemy_site import search
 from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
+from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -43,6 +46,10 @@ def run(*args: str) -> tuple[int, str]:
         catch_exceptions=False,
     )
     return result.exit_code, result.stderr
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
 def stamps(out: Path) -> dict[str, tuple[int, int]]:
@@ -322,23 +329,84 @@ def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
     assert database.read_bytes() == before
 
 
-def test_the_search_index_is_made_again_only_when_a_lesson_page_changes(
+def test_the_one_search_bundle_is_made_again_only_when_a_lesson_page_changes(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     options = BuildOptions(site / "content", TEMPLATES, site / "build")
     build_site(options)
-    index = site / "build" / "pagefind" / "pagefind-entry.json"
-    first = index.stat().st_ino
+    index = site / "build" / "pagefind"
+    assert (index / "bundles.json").read_text() == '{"bundles":["0/"]}\n'
+    first = (index / "0" / "pagefind-entry.json").stat().st_ino
     (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
     build_site(options)
-    assert index.stat().st_ino == first
+    assert (index / "0" / "pagefind-entry.json").stat().st_ino == first
+    lesson = site / "content" / "u" / "01-far.md"
+    lesson.write_text(lesson.read_text().replace("Far away.", "Far, far away."))
+    build_site(options)
+    assert (index / "0" / "pagefind-entry.json").stat().st_ino != first
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
+    assert tree(site / "cold" / "pagefind") == tree(index)
+
+
+def test_a_lesson_edit_remakes_only_its_tracks_search_bundle(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the lessons split into bundles (search.BUNDLES above 1), tracks `t` and `u` have
+    bundles of their own (`u`'s is first, with the UI): each is made again only when one of
+    its lesson pages changes, and equals a cold build's."""
+    monkeypatch.setattr(search, "BUNDLES", 8)
+    t, u = bundle_name("t"), bundle_name("u")
+    assert int(u) < int(t)
+    options = BuildOptions(site / "content", TEMPLATES, site / "build")
+    build_site(options)
+    index = site / "build" / "pagefind"
+    assert (index / "bundles.json").read_text() == f'{{"bundles":["{u}/","{t}/"]}}\n'
+    first = stamps(index)
+
+    def remade() -> list[str]:
+        """The folders and files of `pagefind/` with a file added, removed or written anew."""
+        now = stamps(index)
+        changed = {rel for rel in now.keys() | first.keys() if now.get(rel) != first.get(rel)}
+        return sorted({rel.split("/")[0] for rel in changed})
+
+    (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
+    build_site(options)
+    assert remade() == []
     lesson = site / "content" / "t" / "01-intro.md"
     lesson.write_text(lesson.read_text().replace("Hello.", "Hello, searchable."))
     build_site(options)
-    assert index.stat().st_ino != first
+    assert remade() == [t]
+    first = stamps(index)
+    far = site / "content" / "u" / "01-far.md"
+    far.write_text(far.read_text().replace("Far away.", "Far, far away."))
+    build_site(options)
+    assert remade() == [u]
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
     build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
-    for path in sorted((site / "cold" / "pagefind").rglob("*")):
-        if path.is_file():
-            rel = path.relative_to(site / "cold")
-            assert (site / "build" / rel).read_bytes() == path.read_bytes(), rel
+    assert tree(site / "cold" / "pagefind") == tree(index)
+
+
+def test_a_new_track_in_a_bundle_of_its_own_remakes_that_bundle_and_the_list_only(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "BUNDLES", 8)
+    options = BuildOptions(site / "content", TEMPLATES, site / "build")
+    build_site(options)
+    index = site / "build" / "pagefind"
+    before = stamps(index)
+    w = bundle_name("w")
+    assert w not in (bundle_name("t"), bundle_name("u"))
+    (site / "content" / "w" / "track.yml").parent.mkdir()
+    (site / "content" / "w" / "track.yml").write_text("title: W\nsummary: A third track.\n")
+    (site / "content" / "w" / "01-wide.md").write_text(lesson_text(1, title="Wide", body="W."))
+    build_site(options)
+    after = stamps(index)
+    assert json.loads((index / "bundles.json").read_text())["bundles"][-1] == f"{w}/"
+    changed = sorted({rel.split("/")[0] for rel in after if before.get(rel) != after[rel]})
+    assert changed == [w, "bundles.json"]
+    (site / "content" / "w" / "01-wide.md").unlink()
+    (site / "content" / "w" / "track.yml").unlink()
+    build_site(options)
+    assert stamps(index).keys() == before.keys()
+    assert not (index / w).exists()

@@ -3,7 +3,9 @@
 Hypothesis draws sequences of edits (a body, a title, a reference, a lesson added or
 removed, a track.yml, a template, a static file). After each edit the site is built
 incrementally (cache and output kept from the build before) and cold (new cache, new
-output), and the two trees must be identical.
+output), and the two trees must be identical, the search index included, split into
+bundles as `search.BUNDLES` above 1 would: tracks `a` and `b` have bundles of their own,
+so an edit remakes one and keeps the other.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from clawdemy_testkit import TRACK_YML, lesson_text, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from clawdemy_site import search
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.engine import Engine, EngineOptions
+from clawdemy_site.search import bundle_name
 from clawdemy_site.serve import ServedSite
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -112,7 +116,7 @@ def tree(root: Path) -> dict[str, bytes]:
 
 def build(root: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, bytes]:
     monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(cache))
-    build_site(BuildOptions(root / "content", root / "templates", out, search=False))
+    build_site(BuildOptions(root / "content", root / "templates", out))
     return tree(out)
 
 
@@ -125,6 +129,8 @@ def build(root: Path, out: Path, cache: Path, monkeypatch: pytest.MonkeyPatch) -
 def test_incremental_build_equals_cold_build(
     edits: list[str], tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(search, "BUNDLES", 8)
+    assert bundle_name("a") != bundle_name("b")  # each track's search bundle is its own
     root = tmp_path_factory.mktemp("site")
     write_tree(root, initial_files())
     shutil.copytree(TEMPLATES, root / "templates")
