@@ -9,6 +9,7 @@ build.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import html
 import os
@@ -217,11 +218,17 @@ def in_pool(
 
     context = multiprocessing.get_context("fork")
     chunks = _chunks(items, workers * 4)
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_die_with_parent
-    ) as pool:
-        futures = [pool.submit(function, *args, chunk) for chunk in chunks]
-        return [item for future in futures for item in future.result()]
+    # What exists now is frozen out of the collector before the fork: a worker's collections
+    # then never walk (and so never copy) the pages it shares with this process.
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_die_with_parent
+        ) as pool:
+            futures = [pool.submit(function, *args, chunk) for chunk in chunks]
+            return [item for future in futures for item in future.result()]
+    finally:
+        gc.unfreeze()
 
 
 #: An id or a link target in rendered HTML (double or single quotes), for link checks.
