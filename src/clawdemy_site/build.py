@@ -21,7 +21,7 @@ from clawdemy_site.identity import FileIdentity, file_identity, racy_window, sca
 from clawdemy_site.outguard import BUILD_MARKER
 
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
-    from clawdemy_site.engine import EngineResult
+    from clawdemy_site.engine import Engine, EngineOptions, EngineResult
     from clawdemy_site.records import BodyRecord, PageRecord
     from clawdemy_site.search import Bundle
 
@@ -152,27 +152,49 @@ def check_content(
 
     Records from the cache are read, never written, so a check may run beside a build.
     """
-    from clawdemy_site.engine import Engine, EngineOptions
-    from clawdemy_site.records import BodyRecord, LessonRecord
+    from clawdemy_site.engine import EngineOptions
 
     cache = BuildCache(cache_dir(content_dir) / DB_NAME, code_version(), _ignore, readonly=True)
     try:
         known = _page_records(cache)
-        if known is not None:
-            from clawdemy_site.render.templates import remember_references
-
-            remember_references(known.template_refs)
-        engine = Engine(
+        engine = _cached_engine(
+            cache,
             EngineOptions(content_dir, templates_dir or Path("templates"), drafts),
-            lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
-            bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
-            pages=known.pages if known else None,
-            prints=known.prints if known else None,
-            html=_html_reader(cache),
+            known,
+            known.pages if known else None,
         )
         return engine.run(pages=templates_dir is not None, tolerate_links=links_only)
     finally:
         cache.close()
+
+
+def _cached_engine(
+    cache: BuildCache,
+    options: EngineOptions,
+    known: PageRecords | None,
+    pages: Mapping[str, PageRecord] | None,
+) -> Engine:
+    """An engine that starts from what the build cache keeps: lessons parsed, bodies
+    rendered (their HTML read when needed), `pages` (records checked against `known`'s
+    input fingerprints), the templates' references and the MathML made before."""
+    from clawdemy_site.engine import Engine
+    from clawdemy_site.records import BodyRecord, LessonRecord
+    from clawdemy_site.render.mathml import remember_mathml
+    from clawdemy_site.render.templates import remember_references
+
+    if known is not None:
+        remember_references(known.template_refs)
+    known_math = cache.get_meta("mathml")
+    if isinstance(known_math, dict):
+        remember_mathml(known_math)
+    return Engine(
+        options,
+        lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
+        bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
+        pages=pages,
+        prints=known.prints if known is not None else None,
+        html=_html_reader(cache),
+    )
 
 
 def _stored_bodies(bodies: Mapping[str, BodyRecord]) -> list[tuple[str, str, object]]:
@@ -341,35 +363,26 @@ def _build(
 ) -> tuple[BuildResult, list[str]]:
     """The build, and every file it leaves in the output folder. The cache folder keeps the
     build before the last one (its spare) and the trash being deleted."""
-    from clawdemy_site.engine import Engine, EngineOptions
-    from clawdemy_site.records import BodyRecord, LessonRecord
-    from clawdemy_site.render.mathml import known_mathml, remember_mathml
-    from clawdemy_site.render.templates import known_references, remember_references
+    from clawdemy_site.engine import EngineOptions
+    from clawdemy_site.render.mathml import known_mathml
+    from clawdemy_site.render.templates import known_references
     from clawdemy_site.write import write_site
 
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
     cached = _page_records(cache)
-    cached_lessons = _records(cache, "lesson", LessonRecord)
-    cached_bodies = _records(cache, "body", BodyRecord)
-    pages: dict[str, PageRecord] = {}
+    pages: dict[str, PageRecord] = {}  # those whose file is still as the last build left it
     if last is not None and cached is not None:
         for key, record in cached.pages.items():
             if _unchanged(out, record.file, last.files.get(record.file), record.digest):
                 pages[key] = record
-    if cached is not None:
-        remember_references(cached.template_refs)
-    known_math = cache.get_meta("mathml")
-    if isinstance(known_math, dict):
-        remember_mathml(known_math)
-    engine = Engine(
+    engine = _cached_engine(
+        cache,
         EngineOptions(options.content_dir, options.templates_dir, options.drafts),
-        lessons=cached_lessons,  # type: ignore[arg-type]
-        bodies=cached_bodies,  # type: ignore[arg-type]
-        pages=pages,
-        prints=cached.prints if cached is not None else None,
-        html=_html_reader(cache),
+        cached,
+        pages,
     )
+    cached_lessons, cached_bodies = set(engine.lesson_records), set(engine.body_records)
     result = engine.run()
     saved: list[tuple[str, str, object]] = [
         ("lesson", key, record) for key, record in result.parsed.items()

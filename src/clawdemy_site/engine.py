@@ -154,7 +154,8 @@ class Engine:
         #: Fingerprints kept between runs, by the id of the lesson value they were made from.
         self._lesson_prints: LessonPrints = {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
-        self._content_root: str | None = None
+        #: content/ as an absolute path, set by each run (its lesson files are found under it).
+        self._content_root = ""
         self._last_plan: tuple[object, SitePlan] | None = None
         self._last_generated: tuple[SitePlan, str, dict[str, bytes]] | None = None
         if prints is None:
@@ -172,7 +173,7 @@ class Engine:
             read_at = time.time_ns()
             digest = lesson_digest(text, path, track, stem)
             key = f"{track}/{stem}.md"
-            identity = file_identity(self.options.content_dir / key) or (0, 0, 0, 0)
+            identity = file_identity(f"{self._content_root}/{key}") or (0, 0, 0, 0)
             known = self.lesson_records.get(key)
             if known is not None and known.digest == digest:
                 lesson, found = known.lesson, known.diagnostics
@@ -188,7 +189,7 @@ class Engine:
         """Parse the lesson files that no record answers for across cores (when there are
         enough of them), ahead of the walk, which then finds each one parsed. Only a head
         start: a file this skips, or that changes meanwhile, the walk reads as ever."""
-        content = self.options.content_dir.resolve()
+        content = self._content_root
         found: list[tuple[str, str, FileIdentity]] = []
         try:
             tracks = sorted(e.path for e in os.scandir(content) if _visible_folder(e))
@@ -199,13 +200,13 @@ class Engine:
                     if not entry.is_file(follow_symlinks=False):
                         continue
                     key = f"{os.path.basename(track)}/{entry.name}"
-                    identity = file_identity(Path(entry.path))
+                    identity = file_identity(entry.path)
                     known = self.lesson_records.get(key)
                     if identity is not None and (known is None or known.stat != identity):
                         found.append((key, entry.path, identity))
         except OSError:
             return
-        shown_root = display_path(content)
+        shown_root = display_path(Path(content))
         jobs: list[LessonJob] = []
         known_by: list[tuple[str, FileIdentity, int]] = []
         for key, path, identity in found:
@@ -235,8 +236,6 @@ class Engine:
         known = self.lesson_records.get(rel)
         if known is None or known.path != shown:
             return None
-        if self._content_root is None:
-            self._content_root = str(self.options.content_dir.resolve())
         identity = file_identity(f"{self._content_root}/{rel}")
         if identity is None or identity != known.stat:
             return None
@@ -274,16 +273,7 @@ class Engine:
             ):
                 records[lesson.source] = known
                 continue
-            jobs.append(
-                BodyJob(
-                    lesson.source,
-                    lesson.body,
-                    page_url,
-                    lesson.path,
-                    lesson.body_line,
-                    embed_hosts,
-                )
-            )
+            jobs.append(_body_job(lesson, targets, embed_hosts))
         rendered = in_pool(
             render_bodies,
             jobs,
@@ -307,11 +297,7 @@ class Engine:
             assert self._targets is not None
             targets, embed_hosts = self._targets
             set_targets(targets)
-            jobs = [
-                BodyJob(x.source, x.body, targets.pages.get(x.source, ""), x.path, x.body_line,
-                        embed_hosts)
-                for x in missing
-            ]  # fmt: skip
+            jobs = [_body_job(lesson, targets, embed_hosts) for lesson in missing]
             for job, body in zip(jobs, render_bodies(jobs), strict=True):
                 found[job.source] = body.html or ""
         for source, html in found.items():
@@ -424,7 +410,7 @@ class Engine:
         checker reports them as broken links)."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
-        self._content_root = None  # the options may have changed since the last run
+        self._content_root = str(options.content_dir.resolve())  # options may change
         if options.parallel and not self.lesson_records:  # a cold build
             self._prefetch(parsed)
         loaded = load_site(
@@ -500,6 +486,12 @@ class Engine:
             parsed=parsed,
             new_bodies=new_bodies,
         )
+
+
+def _body_job(lesson: Lesson, targets: LinkTargets, embed_hosts: frozenset[str]) -> BodyJob:
+    """What rendering `lesson`'s body takes; its page's address comes from `targets`."""
+    page_url = targets.pages.get(lesson.source, "")
+    return BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line, embed_hosts)
 
 
 def _visible_folder(entry: os.DirEntry[str]) -> bool:

@@ -216,15 +216,12 @@ class _Reader:
             else:
                 self.asset(folder / entry.name)
 
-    def shown(self, path: Path) -> str:
-        """`display_path` of a file found by the walk, without asking the OS for each one."""
+    def shown(self, rel: str) -> str:
+        """`display_path` of a file found by the walk (`rel` to content/, `track/NN-x.md`),
+        without asking the OS for each one."""
         if self._shown_root is None:
             self._shown_root = display_path(self.content_dir)
-        return shown_under(self._shown_root, self.rel(path))
-
-    def rel(self, path: Path) -> str:
-        """A path found by the walk, relative to content/ (`track/NN-x.md`)."""
-        return str(path)[len(str(self.content_dir)) + 1 :].replace(os.sep, "/")
+        return shown_under(self._shown_root, rel)
 
     def outside(self, path: Path) -> bool:
         """True (and reported) when `path` is a link to something outside content/.
@@ -247,12 +244,10 @@ class _Reader:
         """The lesson file `name` in the track folder `folder` (whose name is the track's)."""
         if linked and self.outside(folder / name):
             return
-        if self._shown_root is None:
-            self._shown_root = display_path(self.content_dir)
         track = folder.name
         rel = f"{track}/{name}"
         self.lesson_files.add(rel)
-        problems = Problems(shown_under(self._shown_root, rel))
+        problems = Problems(self.shown(rel))
         recalled = self.recall(rel, problems.path) if self.recall is not None else None
         if recalled is not None:
             lesson, found = recalled
