@@ -79,22 +79,22 @@ def write_site(
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clear_stale(out)
-    wanted = {**{rel: None for rel in files}, **{rel: None for rel in copies}, **(reuse or {})}
-    for rel in wanted:
+    reuse = reuse or {}
+    for rel in (*files, *copies, *reuse):
         _inside(out, rel)  # refuse an unsafe path before anything is touched
     staging = _staged_from(spare, out)
     junk = _Junk(out)
     try:
-        try:
-            if staging is not None:
-                _update(staging, files, copies, reuse or {}, junk)
-        except OSError:  # a spare we cannot bring up to date is no use: start afresh
-            shutil.rmtree(staging, ignore_errors=True)  # type: ignore[arg-type]
-            staging = None
+        if staging is not None:
+            try:
+                _update(staging, files, copies, reuse, junk)
+            except OSError:  # a spare we cannot bring up to date is no use: start afresh
+                shutil.rmtree(staging, ignore_errors=True)
+                staging = None
         if staging is None:
             staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
             os.chmod(staging, 0o755)
-            _update(staging, files, copies, reuse or {}, junk)
+            _update(staging, files, copies, reuse, junk)
         if finish is not None:  # e.g. the search index, made from the staged pages
             finish(staging)
         _replace(staging / BUILD_MARKER, marker.encode())
