@@ -445,7 +445,7 @@ def _lesson(inputs: SiteInputs, source: str) -> LessonView:
     before = _linked_lessons(inputs, inputs.prerequisites(source), slug)
     contents = inputs.body(source).headings  # part of `body:<file>`, already read
     entries = inputs.references(source)
-    further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+    further = _further(entries)
     return LessonView(
         facts.title,
         track,
@@ -495,6 +495,10 @@ def _sources(inputs: SiteInputs, entries: Iterable[Reference]) -> tuple[SourceVi
     return tuple(views)
 
 
+def _further(entries: Iterable[Reference]) -> tuple[FurtherStudy, ...]:
+    return tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+
+
 def _print(inputs: SiteInputs, slug: str) -> PrintView:
     track = inputs.track(slug)
     lessons = []
@@ -502,7 +506,7 @@ def _print(inputs: SiteInputs, slug: str) -> PrintView:
         facts = inputs.facts(source)
         entries = inputs.references(source)
         body = _printable(inputs.body_html(source), f"lesson-{facts.number}-", facts.number)
-        further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+        further = _further(entries)
         lessons.append(PrintedLesson(facts, body, _sources(inputs, entries), further))
     return PrintView(f"{track.title}: every lesson", track, tuple(lessons))
 
@@ -515,7 +519,7 @@ def _references(inputs: SiteInputs, source: str) -> ReferencesView:
     leads = _linked_lessons(
         inputs, (entry for entry in entries if isinstance(entry, LessonRef)), slug
     )
-    further = tuple(entry for entry in entries if isinstance(entry, FurtherStudy))
+    further = _further(entries)
     return ReferencesView(
         f"References: {facts.title}",
         inputs.track(slug),
