@@ -13,8 +13,6 @@ import asyncio
 import functools
 import os
 import re
-import sys
-import threading
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import replace
@@ -136,9 +134,9 @@ def _workers(links: Sequence[ExternalLink]) -> int:
     """How many processes check `links`: one per CPU (at most 4), when there are enough links
     and forking is safe: on Linux (elsewhere system libraries may not survive a fork without
     exec), with no other thread running."""
-    if len(links) < PARALLEL_FROM or threading.active_count() > 1:
-        return 1
-    if not sys.platform.startswith("linux"):
+    from clawdemy_site.links.prefork import can_fork
+
+    if len(links) < PARALLEL_FROM or not can_fork():
         return 1
     return min(len(os.sched_getaffinity(0)), 4)
 

@@ -27,21 +27,16 @@ def lean_gc() -> Iterator[None]:
     still collected, only later. An inner use freezes what was made since the outer one
     (the site it loaded, the modules it imported); the outermost restores the settings."""
     global _depth
-    if _depth:
-        gc.freeze()
-        _depth += 1
-        try:
-            yield
-        finally:
-            _depth -= 1
-        return
+    outer = _depth == 0
     threshold = gc.get_threshold()
     gc.freeze()
-    gc.set_threshold(max(YOUNG_THRESHOLD, threshold[0]), threshold[1], threshold[2])
-    _depth = 1
+    if outer:
+        gc.set_threshold(max(YOUNG_THRESHOLD, threshold[0]), threshold[1], threshold[2])
+    _depth += 1
     try:
         yield
     finally:
-        _depth = 0
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        _depth -= 1
+        if outer:
+            gc.set_threshold(*threshold)
+            gc.unfreeze()

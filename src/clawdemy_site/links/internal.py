@@ -12,15 +12,8 @@ from urllib.parse import unquote, urlsplit
 
 from clawdemy_site.links.model import LinkResult, SourceRef
 from clawdemy_site.links.status import Broken, Ok
+from clawdemy_site.records import PageRecord
 from clawdemy_site.render.urls import resolve_href
-
-
-@dataclass(frozen=True)
-class PageScan:
-    """What one built HTML page offers (ids) and asks for (the addresses it links to)."""
-
-    ids: frozenset[str]
-    links: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -33,7 +26,7 @@ class LinkOrigin:
 
 
 def judge_internal(
-    pages: Mapping[str, PageScan],
+    pages: Mapping[str, PageRecord],
     files: frozenset[str],
     *,
     origins: Mapping[tuple[str, str], LinkOrigin],

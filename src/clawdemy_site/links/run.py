@@ -21,7 +21,7 @@ from clawdemy_site.engine import EngineResult
 from clawdemy_site.errors import ContentError
 from clawdemy_site.links.extract import external_links
 from clawdemy_site.links.flaky import FlakyPolicy, HistoryEntry, failing_since
-from clawdemy_site.links.internal import LinkOrigin, PageScan, judge_internal
+from clawdemy_site.links.internal import LinkOrigin, judge_internal
 from clawdemy_site.links.model import (
     FAILING,
     CheckOptions,
@@ -168,7 +168,7 @@ def internal_results(checked: EngineResult, options: LinkRunOptions) -> list[Lin
     template_of = {page.file: page.template for page in plan.pages}
     locate = template_locator(options.templates_dir, template_of)
     base_path = urlsplit(site.config.base_url).path or "/"
-    scans = {record.file: PageScan(record.ids, record.links) for record in checked.pages.values()}
+    scans = {record.file: record for record in checked.pages.values()}
     files = frozenset(scans) | frozenset(checked.generated) | frozenset(checked.copies)
     return judge_internal(scans, files, origins=origins, locate=locate, base_path=base_path)
 
@@ -328,14 +328,13 @@ def _fetch(
         if progress is not None:
             progress(done, len(links))
 
+    if links and checker is not None:
+        checker.submit(links, check)  # fetched meanwhile
+    meanwhile()
     if not links:
-        meanwhile()
         return []
     if checker is not None:
-        checker.submit(links, check)
-        meanwhile()
         return checker.collect(step)
-    meanwhile()
     from clawdemy_site.links.check import run_checks
 
     return run_checks(links, check, step)
