@@ -191,39 +191,31 @@ class BuildCache:
 
     def get_all(self, kind: str) -> dict[str, object]:
         """Every entry of `kind`, unpickled; an entry that does not unpickle is dropped."""
-        if self._db is None:
-            return {}
-        found: dict[str, object] = {}
-        try:
-            rows = self._db.execute("SELECT key, value FROM entries WHERE kind = ?", (kind,))
-            for key, blob in rows:
-                try:
-                    found[key] = loads(blob)
-                except Exception:  # a damaged entry: rebuilt rather than trusted
-                    continue
-        except sqlite3.DatabaseError:
-            return {}
-        return found
+        return self._entries("SELECT key, value FROM entries WHERE kind = ?", (kind,))
 
     def get_some(self, kind: str, keys: Iterable[str]) -> dict[str, object]:
         """The entries of `kind` under `keys` that are there and unpickle."""
-        if self._db is None:
-            return {}
         wanted = list(keys)
         found: dict[str, object] = {}
+        for start in range(0, len(wanted), 500):  # SQLite takes so many values at once
+            part = wanted[start : start + 500]
+            marks = ", ".join("?" * len(part))
+            query = f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})"
+            found.update(self._entries(query, (kind, *part)))
+        return found
+
+    def _entries(self, query: str, values: tuple[str, ...]) -> dict[str, object]:
+        """The (key, value) rows `query` finds, unpickled; a damaged entry is dropped (made
+        again rather than trusted)."""
+        if self._db is None:
+            return {}
+        found: dict[str, object] = {}
         try:
-            for start in range(0, len(wanted), 500):
-                part = wanted[start : start + 500]
-                rows = self._db.execute(
-                    f"SELECT key, value FROM entries WHERE kind = ? AND key IN"
-                    f" ({', '.join('?' * len(part))})",
-                    (kind, *part),
-                )
-                for key, blob in rows:
-                    try:
-                        found[key] = loads(blob)
-                    except Exception:  # a damaged entry: made again rather than trusted
-                        continue
+            for key, blob in self._db.execute(query, values):
+                try:
+                    found[key] = loads(blob)
+                except Exception:
+                    continue
         except sqlite3.DatabaseError:
             return {}
         return found
