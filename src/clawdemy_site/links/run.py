@@ -86,27 +86,28 @@ def template_locator(
     templates_dir: Path, template_of: dict[str, str]
 ) -> Callable[[str, str, str | None], SourceRef]:
     """Finds the template line that wrote a link on a built page, by the address it names."""
-    from clawdemy_site.packaged import THEME_PREFIX, theme_dir
+    import jinja2
 
-    texts: dict[str, list[str]] = {}
-    theme = theme_dir()
+    from clawdemy_site.render.templates import make_environment
+
+    env = make_environment(templates_dir)  # the build's loader says where a name is read
+    texts: dict[str, tuple[Path, list[str]]] = {}
+
+    def read(name: str) -> tuple[Path, list[str]]:
+        if name not in texts:
+            assert env.loader is not None
+            try:
+                source, filename, _ = env.loader.get_source(env, name)
+                texts[name] = (Path(filename or templates_dir / name), source.splitlines())
+            except (jinja2.TemplateNotFound, OSError):
+                texts[name] = (templates_dir / name, [])
+        return texts[name]
 
     def file_of(name: str) -> Path:
-        """The file a template name is read from: the site's templates/ first, then the
-        packaged theme (always the theme for `clawdemy/<name>`), as the build's loader does."""
-        prefix, _, rest = name.partition("/")
-        if prefix == THEME_PREFIX and rest:
-            return theme / rest
-        own = templates_dir / name
-        return own if own.is_file() or not (theme / name).is_file() else theme / name
+        return read(name)[0]
 
     def lines(name: str) -> list[str]:
-        if name not in texts:
-            try:
-                texts[name] = file_of(name).read_text(encoding="utf-8").splitlines()
-            except OSError:
-                texts[name] = []
-        return texts[name]
+        return read(name)[1]
 
     def chain(name: str) -> list[str]:
         names = [name]
