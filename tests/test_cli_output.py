@@ -157,3 +157,31 @@ def test_version_and_python_dash_m(tmp_path: Path) -> None:
         timeout=60,
     )
     assert (done.returncode, done.stdout) == (0, expected)
+
+
+def test_the_command_leaves_with_click_s_exit_code_and_its_output_flushed(
+    tmp_path: Path,
+) -> None:
+    """The command exits without tearing the interpreter down (`cli.run`): what it printed
+    still arrives, and the exit code is the one click chose."""
+    write_site(tmp_path, {"t/02-broken.md": "---\ntitle: [unclosed\n---\nBody.\n"})
+
+    def command(*args: str) -> tuple[int, str, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "clawdemy_site", *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            timeout=60,
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    code, out, err = command("check")
+    assert (code, out) == (1, "")
+    assert "content/t/02-broken.md:2:" in err
+    code, out, err = command("build", "--content", "nowhere")
+    assert (code, out) == (2, "")
+    assert "Directory 'nowhere' does not exist." in err
+    code, out, err = command("schema", "--kind", "lesson")
+    assert code == 0
+    assert out.startswith("{") and out.endswith("}\n")

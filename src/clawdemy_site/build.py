@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -113,26 +112,8 @@ class PageRecords:
 
 
 def _page_records(cache: BuildCache) -> PageRecords | None:
-    from clawdemy_site.records import PageRecord
-
     found = cache.get_meta("pages")
-    if not isinstance(found, PageRecords):
-        return None
-    # Pages name the same input ids and addresses over and over; made one object each
-    # again, the next pickle stores each once (a third of the size, and of the time).
-    intern = sys.intern
-    pages = {
-        key: PageRecord(
-            record.file,
-            tuple(map(intern, record.inputs)),
-            record.templates,
-            record.digest,
-            record.ids,
-            tuple(map(intern, record.links)),
-        )
-        for key, record in found.pages.items()
-    }
-    return PageRecords(pages, found.prints, found.template_refs)
+    return found if isinstance(found, PageRecords) else None
 
 
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
@@ -175,18 +156,16 @@ def _cached_engine(
     pages: Mapping[str, PageRecord] | None,
 ) -> Engine:
     """An engine that starts from what the build cache keeps: lessons parsed, bodies
-    rendered (their HTML read when needed), `pages` (records checked against `known`'s
-    input fingerprints), the templates' references and the MathML made before."""
+    rendered (their HTML and math read when needed), `pages` (records checked against
+    `known`'s input fingerprints), the templates' references and each lesson's input
+    fingerprints."""
     from clawdemy_site.engine import Engine
     from clawdemy_site.records import BodyRecord, LessonRecord
-    from clawdemy_site.render.mathml import remember_mathml
     from clawdemy_site.render.templates import remember_references
 
     if known is not None:
         remember_references(known.template_refs)
-    known_math = cache.get_meta("mathml")
-    if isinstance(known_math, dict):
-        remember_mathml(known_math)
+    lesson_prints = cache.get_meta("lesson-prints")
     return Engine(
         options,
         lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
@@ -194,19 +173,36 @@ def _cached_engine(
         pages=pages,
         prints=known.prints if known is not None else None,
         html=_html_reader(cache),
+        lesson_prints=lesson_prints if isinstance(lesson_prints, dict) else None,
+        recall_math=_math_recaller(cache),
     )
 
 
 def _stored_bodies(bodies: Mapping[str, BodyRecord]) -> list[tuple[str, str, object]]:
     """Each body's record as the cache keeps it: the HTML apart (with the key it was made
-    under), so that a build reads only the HTML of the pages it renders again."""
+    under), so that a build reads only the HTML of the pages it renders again, and its math
+    apart, read only when the body is rendered again."""
     from clawdemy_site.records import BodyRecord
 
     stored: list[tuple[str, str, object]] = []
     for source, record in bodies.items():
-        stored.append(("body", source, BodyRecord(record.key, replace(record.body, html=None))))
+        kept = replace(record.body, html=None, math=())
+        stored.append(("body", source, BodyRecord(record.key, kept)))
         stored.append(("html", source, (record.key, record.body.html)))
+        stored.append(("math", source, record.body.math))
     return stored
+
+
+def _math_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
+    """Takes back the math these lessons' bodies converted when last rendered."""
+    from clawdemy_site.render.mathml import remember_mathml
+
+    def recall(sources: list[str]) -> None:
+        for conversions in cache.get_some("math", sources).values():
+            if isinstance(conversions, tuple):
+                remember_mathml(conversions)
+
+    return recall
 
 
 def _html_reader(cache: BuildCache) -> Callable[[Mapping[str, str]], dict[str, str]]:
@@ -364,7 +360,6 @@ def _build(
     """The build, and every file it leaves in the output folder. The cache folder keeps the
     build before the last one (its spare) and the trash being deleted."""
     from clawdemy_site.engine import EngineOptions
-    from clawdemy_site.render.mathml import known_mathml
     from clawdemy_site.render.templates import known_references
     from clawdemy_site.write import write_site
 
@@ -393,7 +388,7 @@ def _build(
         (kind, key)
         for key in cached_bodies
         if key not in result.bodies
-        for kind in ("body", "html")
+        for kind in ("body", "html", "math")
     ]
     if not result.ok or fails(result.diagnostics, strict=options.strict):
         cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds
@@ -480,7 +475,7 @@ def _build(
         meta={
             "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
             "pages": PageRecords(result.pages, result.prints, known_references()),
-            "mathml": known_mathml(),
+            "lesson-prints": engine.stored_lesson_prints(),
         },
     )
     page_count = sum(1 for name in made_from if name.endswith(".html"))

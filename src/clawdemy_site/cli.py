@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
@@ -429,3 +430,25 @@ def report(results: list[LinkResult], fmt: str) -> None:
     click.echo(text)
     if summary.exit_code:
         sys.exit(summary.exit_code)
+
+
+def run(prog_name: str | None = None) -> None:
+    """The `clawdemy` command: `main`, then exit without tearing the interpreter down.
+
+    A build leaves a few hundred thousand objects behind; freeing them one by one at exit
+    took about 0.3 s, a third of an incremental build. Every command closes what it writes
+    (the cache, the output, its pools and children) before it returns, so only the standard
+    streams are left to flush."""
+    try:
+        main(prog_name=prog_name)
+        code: int = 0
+    except SystemExit as stop:
+        if isinstance(stop.code, str):
+            print(stop.code, file=sys.stderr)
+        code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream
+            code = code or 1
+    os._exit(code)

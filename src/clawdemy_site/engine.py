@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeAlias
 
 from clawdemy_site.buildcache import code_version
 from clawdemy_site.content.load import (
@@ -31,10 +32,17 @@ from clawdemy_site.content.load import (
 from clawdemy_site.content.models import Lesson, Site
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.identity import FileIdentity, file_identity, racy_window
-from clawdemy_site.plan import LinkTargets, PlannedPage, SitePlan, link_targets, plan_site
+from clawdemy_site.plan import (
+    LessonPlace,
+    LinkTargets,
+    PlannedPage,
+    SitePlan,
+    link_targets,
+    plan_site,
+)
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.body import RenderedBody
-from clawdemy_site.render.views import LessonPrints, fingerprint
+from clawdemy_site.render.views import LessonPrints, SiteIndex, fingerprint
 from clawdemy_site.workers import (
     BodyJob,
     LessonJob,
@@ -47,6 +55,9 @@ from clawdemy_site.workers import (
     set_targets,
     will_fork,
 )
+
+#: A lesson's place and its input fingerprints (meta, lesson, refs), as a cache keeps them.
+StoredLessonPrints: TypeAlias = tuple[LessonPlace, tuple[str, str, str]]
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,14 @@ class DependencyGraph:
         """`prints`: every input's fingerprint at the end of the run that left `records`."""
         self._prints: dict[str, str] | None = dict(prints) if prints is not None else None
         self._records: Mapping[str, PageRecord] = records or {}
+        #: One string object for each input id (those of `prints`, which `records` share
+        #: when read from one pickle): records made from them share them, and the next
+        #: pickle stores each once (the page records are half the size).
+        self._ids: dict[str, str] = {key: key for key in prints or ()}
+
+    def same_id(self, input_id: str) -> str:
+        """The one string object kept for this input id."""
+        return self._ids.setdefault(input_id, input_id)
 
     @property
     def prints(self) -> Mapping[str, str]:
@@ -124,7 +143,7 @@ class DependencyGraph:
 
     def update(self, current: Mapping[str, str], records: Mapping[str, PageRecord]) -> None:
         self._records = records
-        self._prints = dict(current)
+        self._prints = {self.same_id(key): value for key, value in current.items()}
 
 
 class Engine:
@@ -139,12 +158,17 @@ class Engine:
         pages: Mapping[str, PageRecord] | None = None,
         prints: Mapping[str, str] | None = None,
         html: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None,
+        lesson_prints: Mapping[str, StoredLessonPrints] | None = None,
+        recall_math: Callable[[list[str]], None] | None = None,
     ) -> None:
         """Records of earlier runs: `pages` are trusted only with `prints`, the fingerprints
         of every input when they were last checked. Body records may lack their HTML (a
-        build cache keeps it apart): `html` reads it, given lesson files and body keys."""
+        build cache keeps it apart): `html` reads it, given lesson files and body keys.
+        `lesson_prints`: each lesson's input fingerprints, by its lesson record's digest.
+        `recall_math` takes back the math that these lessons' bodies converted before."""
         self.options = options
         self._read_html = html
+        self._recall_math = recall_math
         self._lesson_of: dict[str, Lesson] = {}
         self._targets: tuple[LinkTargets, frozenset[str]] | None = None
         self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
@@ -153,6 +177,7 @@ class Engine:
         self.renderer = code_version()
         #: Fingerprints kept between runs, by the id of the lesson value they were made from.
         self._lesson_prints: LessonPrints = {}
+        self._stored_prints: Mapping[str, StoredLessonPrints] = lesson_prints or {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
         #: content/ as an absolute path, set by each run (its lesson files are found under it).
         self._content_root = ""
@@ -274,6 +299,8 @@ class Engine:
                 records[lesson.source] = known
                 continue
             jobs.append(_body_job(lesson, targets, embed_hosts))
+        if jobs and self._recall_math is not None:
+            self._recall_math([job.source for job in jobs])
         rendered = in_pool(
             render_bodies,
             jobs,
@@ -298,6 +325,8 @@ class Engine:
             targets, embed_hosts = self._targets
             set_targets(targets)
             jobs = [_body_job(lesson, targets, embed_hosts) for lesson in missing]
+            if self._recall_math is not None:
+                self._recall_math([job.source for job in jobs])
             for job, body in zip(jobs, render_bodies(jobs), strict=True):
                 found[job.source] = body.html or ""
         for source, html in found.items():
@@ -309,7 +338,7 @@ class Engine:
         self, site: Site, plan: SitePlan, bodies: dict[str, BodyRecord]
     ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
         from clawdemy_site.render.templates import make_environment, template_fingerprint
-        from clawdemy_site.render.views import SiteIndex, SiteInputs
+        from clawdemy_site.render.views import SiteInputs
 
         templates_dir = self.options.templates_dir
         env = make_environment(templates_dir)
@@ -318,6 +347,7 @@ class Engine:
             for name in {page.template for page in plan.pages}
         }
         index = SiteIndex.of(site)
+        self._recall_prints(index, plan)
 
         def body_of(source: str) -> RenderedBody:
             if bodies[source].body.html is None:
@@ -364,7 +394,7 @@ class Engine:
                 if problem is not None:
                     problems.setdefault(page.template, problem)  # one report a template
                 continue
-            read_ids = tuple(sorted(sys.intern(input_id) for input_id in read))
+            read_ids = tuple(sorted(map(self._graph.same_id, read)))
             records[page.id] = PageRecord(
                 page.file,
                 read_ids,
@@ -377,6 +407,28 @@ class Engine:
         self._graph.update(current, records)
         self.page_records = records
         return records, rendered, list(problems.values())
+
+    def _recall_prints(self, index: SiteIndex, plan: SitePlan) -> None:
+        """Take each lesson's input fingerprints from an earlier process, where its file's
+        digest (which fixes the lesson parsed from it) and its place are the same: working
+        them out again means a `repr` of every lesson's references."""
+        memo = self._lesson_prints
+        for source, lesson in index.lessons.items():
+            record = self.lesson_records.get(source)
+            if id(lesson) in memo or record is None or record.lesson is not lesson:
+                continue
+            stored = self._stored_prints.get(record.digest)
+            if stored is not None and stored[0] == plan.lessons.get(source):
+                memo[id(lesson)] = (lesson, stored[0], stored[1])
+
+    def stored_lesson_prints(self) -> dict[str, StoredLessonPrints]:
+        """Each current lesson's input fingerprints by its record's digest, to keep."""
+        stored: dict[str, StoredLessonPrints] = {}
+        for lesson, place, prints in self._lesson_prints.values():
+            record = self.lesson_records.get(lesson.source)
+            if record is not None and record.lesson is lesson:
+                stored[record.digest] = (place, prints)
+        return stored
 
     # -- what stays while the site's outline does -------------------------------------
 

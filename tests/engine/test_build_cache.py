@@ -249,23 +249,28 @@ def test_pages_shown_again_get_their_bodies_from_the_cache_or_rendered_anew(
     assert b"Renamed" in (site / "build" / "t" / "01-intro" / "index.html").read_bytes()
 
 
+@pytest.mark.parametrize("edited", ["t/01-intro.md", "u/01-far.md"])
 def test_math_that_did_not_change_is_not_converted_again(
-    site: Path, monkeypatch: pytest.MonkeyPatch
+    site: Path, monkeypatch: pytest.MonkeyPatch, edited: str
 ) -> None:
     import sys
 
     from clawdemy_site.render import mathml
 
-    lesson = site / "content" / "u" / "01-far.md"
-    lesson.write_text(lesson_text(1, title="Far", body="Far away: $x^2 + y^2$.\n"))
-    assert run()[0] == 0
+    intro, far = site / "content" / "t" / "01-intro.md", site / "content" / "u" / "01-far.md"
+    intro.write_text(lesson_text(1, title="Intro", body="Hello: $a_1 + b$.\n\n## Part one\n"))
+    far.write_text(lesson_text(1, title="Far", body="Far away: $x^2 + y^2$.\n"))
+    with monkeypatch.context() as pooled:  # converted in workers, which keep nothing
+        pooled.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+        assert run()[0] == 0
     monkeypatch.setattr(mathml, "_converted", {})  # as in a new process
     monkeypatch.setitem(sys.modules, "latex2mathml.converter", None)  # loading it fails
-    lesson.write_text(lesson_text(1, title="Far", body="Far, far away: $x^2 + y^2$.\n"))
+    lesson = site / "content" / edited
+    lesson.write_text(lesson.read_text().replace(": $", ", edited: $"))
     assert run()[0] == 0
-    page = (site / "build" / "u" / "01-far" / "index.html").read_text()
-    assert "Far, far away" in page
-    assert "<msup>" in page
+    page = (site / "build" / edited.removesuffix(".md") / "index.html").read_text()
+    assert ', edited: <span class="math-run"><math' in page
+    assert "<msub>" in page if edited.startswith("t/") else "<msup>" in page
 
 
 def test_the_cache_lives_beside_content_by_default(
@@ -410,3 +415,26 @@ def test_a_new_track_in_a_bundle_of_its_own_remakes_that_bundle_and_the_list_onl
     build_site(options)
     assert stamps(index).keys() == before.keys()
     assert not (index / w).exists()
+
+
+def test_lesson_fingerprints_are_taken_from_the_last_process(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new engine takes each unchanged lesson's input fingerprints from the cache rather
+    than working them out again; the edited lesson's are worked out anew."""
+    from clawdemy_site.render.views import SiteInputs
+
+    assert run()[0] == 0
+    worked_out: list[str] = []
+    entry = SiteInputs._entry
+
+    def counted(self: SiteInputs, source: str) -> object:
+        worked_out.append(source)
+        return entry(self, source)
+
+    monkeypatch.setattr(SiteInputs, "_entry", counted)
+    lesson = site / "content" / "u" / "01-far.md"
+    lesson.write_text(lesson_text(1, title="Far", body="Farther away."))
+    assert run()[0] == 0
+    assert set(worked_out) == {"u/01-far.md"}  # its fingerprint, then its pages' views
+    assert "Farther away." in (site / "build" / "u" / "01-far" / "index.html").read_text()

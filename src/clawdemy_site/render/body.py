@@ -81,3 +81,6 @@ class RenderedBody:
     ids: frozenset[str] = frozenset()
     exercises: tuple[BodyExercise, ...] = ()
     headings: tuple[BodyHeading, ...] = ()
+    #: The math converted (TeX, display or not, MathML): a build cache keeps it apart, to
+    #: render the body again without the converter while its math stays the same.
+    math: tuple[tuple[str, bool, str], ...] = ()

@@ -44,6 +44,7 @@ from clawdemy_site.render.body import (
 from clawdemy_site.render.callouts import CalloutExtension, exercises_in
 from clawdemy_site.render.decorate import decorate_body
 from clawdemy_site.render.math import MathExtension, MathProblem
+from clawdemy_site.render.mathml import body_conversions, start_body
 from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
 from clawdemy_site.render.urls import relative_url
 
@@ -533,6 +534,7 @@ def render_body(
     converter = _get_converter()
     converter.rewriter.ctx = ctx
     converter.math_problems.clear()
+    start_body()
     converter.callouts.begin(ctx.path, ctx.body_line, ctx.problems)
     math_problems = converter.math_problems
     md = converter.md.reset()
@@ -563,6 +565,7 @@ def render_body(
             for found in exercises_in(body, body_line=body_line)
         ),
         _headings(getattr(md, "toc_tokens", [])),
+        body_conversions(),
     )
 
 

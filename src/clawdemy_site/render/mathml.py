@@ -1,32 +1,45 @@
 """TeX turned into MathML (by latex2mathml, loaded only when some math is new), with the
-conversions remembered: a build keeps them in its cache for the next one, so an edited
-lesson whose math did not change renders without loading the converter."""
+conversions remembered: each body's are kept beside it in the build cache and taken back
+before it is rendered again, so an edited lesson whose math did not change renders without
+loading the converter (a tenth of a second at start)."""
 
 from __future__ import annotations
 
-#: MathML made so far, by (TeX, display); a build keeps it in its cache for the next one.
+#: One conversion: the TeX, whether it is display math, and the MathML made of it.
+Conversion = tuple[str, bool, str]
+
+#: MathML made so far, by (TeX, display).
 _converted: dict[tuple[str, bool], str] = {}
 #: How many conversions the memo keeps.
 MEMO_SIZE = 4096
+#: The conversions asked for since `start_body`, in order.
+_used: dict[tuple[str, bool], str] = {}
 
 
-def known_mathml() -> dict[tuple[str, bool], str]:
-    """The conversions remembered, newest last."""
-    return dict(_converted)
+def remember_mathml(known: tuple[Conversion, ...]) -> None:
+    """Take conversions made by an earlier process (a body's, from the build cache)."""
+    for item in known:
+        if isinstance(item, tuple) and len(item) == 3:
+            tex, display, mathml = item
+            if isinstance(tex, str) and isinstance(display, bool) and isinstance(mathml, str):
+                _converted.setdefault((tex, display), mathml)
 
 
-def remember_mathml(known: dict[tuple[str, bool], str]) -> None:
-    """Take conversions made by an earlier process: an edited lesson whose math did not
-    change renders without loading the converter (a tenth of a second at start)."""
-    for key, mathml in known.items():
-        if isinstance(key, tuple) and isinstance(mathml, str):
-            _converted.setdefault(key, mathml)
+def start_body() -> None:
+    """Start noting the conversions one body asks for."""
+    _used.clear()
+
+
+def body_conversions() -> tuple[Conversion, ...]:
+    """The conversions asked for since `start_body`, for the build cache to keep."""
+    return tuple((tex, display, mathml) for (tex, display), mathml in _used.items())
 
 
 def tex_to_mathml(tex: str, *, display: bool) -> str:
     """MathML for `tex`; raises ValueError with a readable reason when it cannot be converted."""
     found = _converted.get((tex, display))
     if found is not None:
+        _used[(tex, display)] = found
         return found
     from latex2mathml.converter import convert  # only when some math is new
 
@@ -40,5 +53,5 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
         ) from None
     if len(_converted) >= MEMO_SIZE:
         del _converted[next(iter(_converted))]  # the oldest
-    _converted[(tex, display)] = mathml
+    _converted[(tex, display)] = _used[(tex, display)] = mathml
     return mathml
