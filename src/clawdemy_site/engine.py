@@ -181,6 +181,9 @@ class Engine:
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
         #: content/ as an absolute path, set by each run (its lesson files are found under it).
         self._content_root = ""
+        #: The lesson files (relative to content/) a watcher saw change since the last run,
+        #: when the run was told; None: each file's identity is asked for.
+        self._changed: frozenset[str] | None = None
         self._last_plan: tuple[object, SitePlan] | None = None
         self._last_generated: tuple[SitePlan, str, dict[str, bytes]] | None = None
         if prints is None:
@@ -255,12 +258,22 @@ class Engine:
             record = LessonRecord(digest, lesson, problems, job.path, identity, read_at)
             parsed[key] = self.lesson_records[key] = record
 
-    def _recall(self, rel: str, shown: str) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
+    def _recall(
+        self, rel: str, shown: str, linked: bool
+    ) -> tuple[Lesson | None, tuple[Diagnostic, ...]] | None:
         """The record of a lesson file (`track/NN-x.md`) that has not changed since it was
-        read, else None."""
+        read, else None. Without a word from a watcher, the file's identity says so."""
         known = self.lesson_records.get(rel)
         if known is None or known.path != shown:
             return None
+        changed = self._changed
+        if (
+            changed is not None
+            and not linked  # a link's target changes elsewhere
+            and rel not in changed
+            and rel.partition("/")[0] not in changed  # nor did its folder
+        ):
+            return known.lesson, known.diagnostics
         identity = file_identity(f"{self._content_root}/{rel}")
         if identity is None or identity != known.stat:
             return None
@@ -456,13 +469,29 @@ class Engine:
 
     # -- one run ---------------------------------------------------------------------
 
-    def run(self, *, pages: bool = True, tolerate_links: bool = False) -> EngineResult:
+    def run(
+        self,
+        *,
+        pages: bool = True,
+        tolerate_links: bool = False,
+        changed: Iterable[str] | None = None,
+    ) -> EngineResult:
         """One build in memory; with `pages` false, only content and bodies are checked.
         With `tolerate_links`, body links that name nothing are no reason to stop (the link
-        checker reports them as broken links)."""
+        checker reports them as broken links).
+
+        `changed`: every path a watcher saw change since the last run (absolute). A lesson
+        file this run's records cover and that is not among them is taken as it was,
+        without asking the OS (the caller vouches that the watcher ran all along)."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
         self._content_root = str(options.content_dir.resolve())  # options may change
+        self._changed = None
+        if changed is not None:
+            seen = set(changed)
+            if self._content_root not in seen:  # else the whole folder was moved or made
+                root = f"{self._content_root}/"
+                self._changed = frozenset(p.removeprefix(root) for p in seen if p.startswith(root))
         if options.parallel and not self.lesson_records:  # a cold build
             self._prefetch(parsed)
         loaded = load_site(

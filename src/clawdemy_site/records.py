@@ -6,6 +6,7 @@ Frozen values, stored in the build cache (`buildcache.py`) and read back by the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from clawdemy_site.content.models import Lesson
 from clawdemy_site.errors import Diagnostic
@@ -33,7 +34,7 @@ class BodyRecord:
     key: str
     body: RenderedBody
 
-    @property
+    @cached_property  # kept with the record (pickled too): every run asks for every body's
     def fingerprint(self) -> str:
         return fingerprint((self.key, self.body.lookups))
 

@@ -17,7 +17,7 @@ import posixpath
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -203,14 +203,21 @@ class ServeOptions:
     drafts: bool = False
 
 
-def _run(engine: Engine, site: ServedSite, say: Say, *, first: bool = False) -> EngineResult:
+def _run(
+    engine: Engine,
+    site: ServedSite,
+    say: Say,
+    *,
+    first: bool = False,
+    changed: Iterable[str] | None = None,
+) -> EngineResult:
     started = time.perf_counter()
     # While it runs, the rebuild keeps the interpreter: a page asked for meanwhile would be
     # the old one anyway, and a browser polling for the change would otherwise slow it down.
     switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.5)
     try:
-        result = engine.run()
+        result = engine.run(changed=changed)
         site.update(result)
     finally:
         sys.setswitchinterval(switch_interval)
@@ -260,18 +267,22 @@ def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | Non
     say(f"serving at {address} (Ctrl+C to stop)")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    watched = [options.content_dir, options.templates_dir]
+    watched = [options.content_dir.resolve(), options.templates_dir.resolve()]
     if ready is not None:
         ready(address)
+    watching = False
     try:
-        for _changes in watchfiles.watch(
+        for changes in watchfiles.watch(
             *[p for p in watched if p.exists()],
             debounce=400,
             step=10,
             stop_event=_StopAdapter(stopping),
             raise_interrupt=False,
         ):
-            _run(engine, site, say)
+            # The watcher's word on which lesson files changed is taken from its second
+            # batch on: the first run also looks for edits made before it was watching.
+            _run(engine, site, say, changed=[path for _, path in changes] if watching else None)
+            watching = True
     finally:
         stopping.set()
         with site.changed:

@@ -56,7 +56,9 @@ LessonParser = Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnos
 #: What was parsed from a lesson file before, when the file provably has not changed since
 #: (file relative to content/, path as shown) -> the lesson and its problems, or None to
 #: read it again.
-LessonRecall = Callable[[str, str], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
+#: (file relative to content/, file as shown, whether it is a link) -> a record's lesson
+#: and problems when the file has not changed since, else None.
+LessonRecall = Callable[[str, str, bool], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
 
 
 def parse_lesson_text(
@@ -248,7 +250,7 @@ class _Reader:
         rel = f"{track}/{name}"
         self.lesson_files.add(rel)
         problems = Problems(self.shown(rel))
-        recalled = self.recall(rel, problems.path) if self.recall is not None else None
+        recalled = self.recall(rel, problems.path, linked) if self.recall is not None else None
         if recalled is not None:
             lesson, found = recalled
         else:

@@ -12,6 +12,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeAlias
 
 from clawdemy_site.content.models import (
@@ -477,6 +478,7 @@ _SCROLLER_NAME = re.compile(r'(role="region" aria-label=")((?:Table|Code|Equatio
 _HEADING_TAG = re.compile(r"<(/?)h([2-5])\b")
 
 
+@lru_cache(maxsize=2048)  # a track's printable page shows every body: `serve` keeps them
 def _printable(html: str, prefix: str, number: int) -> str:
     """`html` with its ids and same-page links prefixed, to sit beside other lessons, its
     scrollers named with the lesson's number, and its headings one level down, under the
