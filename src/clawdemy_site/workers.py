@@ -217,7 +217,8 @@ def in_pool(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    chunks = _chunks(items, workers * 4)
+    # Small chunks: when one worker takes the last, the other waits for at most that one.
+    chunks = _chunks(items, workers * 16)
     # What exists now is frozen out of the collector before the fork: a worker's collections
     # then never walk (and so never copy) the pages it shares with this process.
     gc.freeze()

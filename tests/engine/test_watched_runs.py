@@ -48,9 +48,7 @@ def test_a_file_the_watcher_names_is_read_again(engine: Engine, tmp_path: Path) 
     assert "Second words." in page(result, "t/02-two/index.html")
 
 
-def test_a_file_the_watcher_did_not_name_is_taken_as_it_was(
-    engine: Engine, tmp_path: Path
-) -> None:
+def test_a_file_the_watcher_did_not_name_is_taken_as_it_was(engine: Engine, tmp_path: Path) -> None:
     """What the watcher says is trusted (the edit is not seen), while a run without its
     word asks the OS and sees it."""
     edit(tmp_path, "t/02-two.md")

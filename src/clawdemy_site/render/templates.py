@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import jinja2
 import jinja2.meta
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from clawdemy_site.content.models import SiteConfig
 from clawdemy_site.errors import Diagnostic
@@ -26,7 +26,7 @@ from clawdemy_site.packaged import THEME_PREFIX, theme_dir
 from clawdemy_site.plan import PlannedPage
 from clawdemy_site.render.csp import CONTENT_SECURITY_POLICY
 from clawdemy_site.render.urls import relative_url
-from clawdemy_site.render.views import PageView
+from clawdemy_site.render.views import PageView, TrackNav
 from clawdemy_site.render.words import minutes_sentence, number_in_words
 
 
@@ -65,6 +65,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["minutes_sentence"] = minutes_sentence
     env.filters["in_words"] = number_in_words
     env.filters["sentence"] = sentence
+    env.globals["lesson_list_html"] = lesson_list_html
     env.bytecode_cache = _compiled_templates(env)
     return env
 
@@ -104,6 +105,21 @@ def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     )
     digest = hashlib.sha1(settings.encode(), usedforsecurity=False).hexdigest()[:16]
     return jinja2.FileSystemBytecodeCache(folder, f"{digest}-%s.cache")
+
+
+@jinja2.pass_context
+def lesson_list_html(context: jinja2.runtime.Context, track: TrackNav, current: int) -> Markup:
+    """A track's lessons as a lesson page lists them, `current` marked (the theme's
+    `lesson_list` macro). Made here rather than in the template: each of a track's lesson
+    pages lists all of them, and Jinja spent a millisecond a page on the loop."""
+    url = context["url"]
+    here = ' aria-current="page"'
+    items = [
+        f'  <li><a href="{escape(url(entry.url))}"{here if entry.number == current else ""}>'
+        f'<span class="n">{entry.number}.</span> {escape(entry.title)}</a></li>\n'
+        for entry in track.lessons
+    ]
+    return Markup(f'<ol class="nav-lessons">\n{"".join(items)}</ol>')
 
 
 def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]:
