@@ -53,11 +53,9 @@ class LoadResult:
 LessonParser = Callable[[str, str, str, str], tuple[Lesson | None, tuple[Diagnostic, ...]]]
 
 
-#: What was parsed from a lesson file before, when the file provably has not changed since
-#: (file relative to content/, path as shown) -> the lesson and its problems, or None to
-#: read it again.
-#: (file relative to content/, file as shown, whether it is a link) -> a record's lesson
-#: and problems when the file has not changed since, else None.
+#: What was parsed from a lesson file before, when the file provably has not changed since:
+#: (file relative to content/, path as shown, whether the file is a link) -> the lesson and
+#: its problems, or None to read it again.
 LessonRecall = Callable[[str, str, bool], tuple[Lesson | None, tuple[Diagnostic, ...]] | None]
 
 
