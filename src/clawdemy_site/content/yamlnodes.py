@@ -9,6 +9,7 @@ understood (the same as `yaml.safe_load`); anything else is a `YamlError`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TypeAlias
 
 import yaml
@@ -79,6 +80,7 @@ class DuplicateKey:
     first: Pos
 
 
+@lru_cache(maxsize=64)  # `serve` reads site.yml and every track.yml again at each edit
 def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[DuplicateKey, ...]]:
     """Parse one YAML document. `first_line` is the file line where `text` starts.
 
