@@ -91,8 +91,8 @@ class Checker:
                 message = None
             if message is None:
                 break
-            if message == "done":
-                self.close(finished=True)
+            if message == "done":  # what is left of the child is its teardown: ended
+                self.close()
                 return _in_order(self._links, found)
             for result in message:
                 found.append(result)
@@ -107,16 +107,16 @@ class Checker:
         more = run_async(check_links(rest, self._options, on_result=on_result))
         return _in_order(self._links, [*found, *more])
 
-    def close(self, *, finished: bool = False) -> None:
-        """Reap the child: it has ended by itself when `finished`, else it is killed (it may
-        still be importing, or checking links nobody will read). Safe to call twice."""
+    def close(self) -> None:
+        """End and reap the child: it may still be importing, checking links nobody will
+        read, or, once it has sent everything, closing its connections, which is no one's
+        wait. Safe to call twice."""
         if self._pid == 0:
             return
         self._sock.close()
         pid, self._pid = self._pid, 0
         with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped elsewhere
-            if not finished:
-                os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
 
@@ -172,8 +172,15 @@ def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cov
 
     if job is not None:  # a worker: one process, every result at the end
         links, options = job
-        _send(sock, check.run_async(check.check_links(links, options)))
-        _send(sock, "done")
+        found: list[LinkResult] = []
+
+        def on_result(result: LinkResult) -> None:
+            found.append(result)
+            if len(found) == len(links):  # sent before the session's slow close
+                _send(sock, found)
+                _send(sock, "done")
+
+        check.run_async(check.check_links(links, options, on_result=on_result))
         return
     job = _receive(sock)
     if job is None:
