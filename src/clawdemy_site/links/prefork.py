@@ -174,13 +174,13 @@ def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cov
         links, options = job
         found: list[LinkResult] = []
 
-        def on_result(result: LinkResult) -> None:
+        def keep(result: LinkResult) -> None:
             found.append(result)
             if len(found) == len(links):  # sent before the session's slow close
                 _send(sock, found)
                 _send(sock, "done")
 
-        check.run_async(check.check_links(links, options, on_result=on_result))
+        check.run_async(check.check_links(links, options, on_result=keep))
         return
     job = _receive(sock)
     if job is None:
