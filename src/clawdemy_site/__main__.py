@@ -1,5 +1,5 @@
 """`python -m clawdemy_site`: the `clawdemy` command."""
 
-from clawdemy_site.cli import main
+from clawdemy_site.launch import main
 
-main(prog_name="clawdemy")
+main()

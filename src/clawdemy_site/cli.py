@@ -337,10 +337,12 @@ def check_links(
         raise click.UsageError("--cache and --no-cache cannot be used together")
     templates = resolve_templates(templates)
     guard_out(out, content, templates, replacing=False)
-    from clawdemy_site.links.prefork import start_checker
+    from clawdemy_site.links.prefork import start_checker, take_early
 
-    # Forked before the engine is imported, so that the checker's imports overlap ours.
-    checker = None if offline else start_checker()
+    # Forked by the entry point (`launch`) before the CLI was imported, else here before the
+    # engine is, so that the checker's imports overlap ours.
+    early = take_early()
+    checker = None if offline else early or start_checker()
     try:
         from clawdemy_site.links.cache import DEFAULT_PATH
         from clawdemy_site.links.model import CheckOptions

@@ -18,6 +18,7 @@ This module imports nothing heavy: the parent pays only for a fork and a socket 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -28,16 +29,18 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from clawdemy_site.links.gcpolicy import lean_gc
-from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
+
+if TYPE_CHECKING:  # not imported at run time: `start_early` forks before them
+    from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
 
 #: The child sends what it has at least this often while checking (seconds).
 _BATCH_SECONDS = 0.05
 _HEADER = struct.Struct("!Q")
 #: What a checker is asked to check: the links, and how.
-Job = tuple[Sequence[ExternalLink], CheckOptions]
+Job: TypeAlias = "tuple[Sequence[ExternalLink], CheckOptions]"
 
 
 def _send(sock: socket.socket, message: Any) -> None:
@@ -163,6 +166,27 @@ def start_checker(job: Job | None = None) -> Checker | None:
             os._exit(code)
     child.close()
     return Checker(pid, parent, job)
+
+
+_early: Checker | None = None
+
+
+def start_early() -> None:
+    """Fork the checker before anything else is imported, for `take_early` to hand over:
+    the `clawdemy` entry point does this for `check-links`, before the command line is
+    parsed, so that the child's imports overlap the CLI's own too. A checker nobody takes
+    is ended when the process exits (bad options, `--help`)."""
+    global _early
+    _early = start_checker()
+    if _early is not None:
+        atexit.register(_early.close)
+
+
+def take_early() -> Checker | None:
+    """The checker `start_early` forked, if any and not taken yet."""
+    global _early
+    checker, _early = _early, None
+    return checker
 
 
 def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cover - in a child
