@@ -187,7 +187,8 @@ def time_floor(urls: Sequence[str]) -> float:
     """Seconds a client with next to no cost per request takes for `urls` against this
     server at the same limits: bare HTTP/1.1 GETs on kept-alive connections, no parsing
     beyond the reply's fixed length, each slot taking the host with the most URLs left (so
-    that hosts finish together). What no checker can beat here, whatever its language."""
+    that hosts finish together). About the least any checker can take here: the server's
+    delay, its own handling of each burst, and whole waves of `MAX_CONCURRENCY` requests."""
 
     async def run() -> None:
         by_host: dict[tuple[str, int], list[str]] = {}
