@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Sequence
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
+from json.encoder import encode_basestring
 
 from clawdemy_site import github
 from clawdemy_site.errors import Severity
@@ -108,16 +108,18 @@ def _write_json(value: object, newline: str, parts: list[str]) -> None:
 
 
 def _scalar_json(value: object) -> str | None:
-    """A string, null, a boolean or an int as JSON text; None for anything else."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)  # type: ignore[no-any-return]
+    """A string, null, a boolean or an int as JSON text (tested as json.dumps tests them);
+    None for anything else."""
+    if isinstance(value, str):
+        return encode_basestring(value)
     if value is None:
         return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)  # type: ignore[arg-type]
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        return int.__repr__(value)
     return None
 
 
