@@ -37,6 +37,7 @@ from clawdemy_site.links.model import (
     LinkResult,
 )
 from clawdemy_site.links.resolver import GuardedResolver, system_resolver
+from clawdemy_site.links.select import host_key
 from clawdemy_site.links.status import Broken, Error, Excluded, LinkStatus, with_detail
 
 ResultCallback = Callable[[LinkResult], None]
@@ -114,18 +115,11 @@ def _split_by_host(links: Sequence[ExternalLink], count: int) -> list[list[int]]
     (largest hosts first, each to the group with the fewest links so far)."""
     by_host: dict[str, list[int]] = {}
     for index, link in enumerate(links):
-        by_host.setdefault(_host_of(link.url), []).append(index)
+        by_host.setdefault(host_key(link.url), []).append(index)
     groups: list[list[int]] = [[] for _ in range(count)]
     for _host, indexes in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
         min(groups, key=len).extend(indexes)
     return [sorted(group) for group in groups if group]
-
-
-def _host_of(url: str) -> str:
-    try:
-        return (URL(url).host or "").lower()
-    except (ValueError, TypeError):
-        return ""
 
 
 #: Fewer links than this are checked in one process: a worker's start-up would not pay.
