@@ -162,7 +162,7 @@ def test_version_and_python_dash_m(tmp_path: Path) -> None:
 def test_the_command_leaves_with_click_s_exit_code_and_its_output_flushed(
     tmp_path: Path,
 ) -> None:
-    """The command exits without tearing the interpreter down (`cli.run`): what it printed
+    """The command exits without tearing the interpreter down (`launch`): what it printed
     still arrives, and the exit code is the one click chose."""
     write_site(tmp_path, {"t/02-broken.md": "---\ntitle: [unclosed\n---\nBody.\n"})
 

@@ -1,5 +1,5 @@
 """`python -m clawdemy_site`: the `clawdemy` command."""
 
-from clawdemy_site.cli import run
+from clawdemy_site.launch import main
 
-run(prog_name="clawdemy")
+main()

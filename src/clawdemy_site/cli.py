@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from dataclasses import replace
@@ -338,10 +337,12 @@ def check_links(
         raise click.UsageError("--cache and --no-cache cannot be used together")
     templates = resolve_templates(templates)
     guard_out(out, content, templates, replacing=False)
-    from clawdemy_site.links.prefork import start_checker
+    from clawdemy_site.links.prefork import start_checker, take_early
 
-    # Forked before the engine is imported, so that the checker's imports overlap ours.
-    checker = None if offline else start_checker()
+    # Forked by the entry point (`launch`) before the CLI was imported, else here before the
+    # engine is, so that the checker's imports overlap ours.
+    early = take_early()
+    checker = None if offline else early or start_checker()
     try:
         from clawdemy_site.links.cache import DEFAULT_PATH
         from clawdemy_site.links.model import CheckOptions
@@ -430,25 +431,3 @@ def report(results: list[LinkResult], fmt: str) -> None:
     click.echo(text)
     if summary.exit_code:
         sys.exit(summary.exit_code)
-
-
-def run(prog_name: str | None = None) -> None:
-    """The `clawdemy` command: `main`, then exit without tearing the interpreter down.
-
-    A build leaves a few hundred thousand objects behind; freeing them one by one at exit
-    took about 0.3 s, a third of an incremental build. Every command closes what it writes
-    (the cache, the output, its pools and children) before it returns, so only the standard
-    streams are left to flush."""
-    try:
-        main(prog_name=prog_name)
-        code: int = 0
-    except SystemExit as stop:
-        if isinstance(stop.code, str):
-            print(stop.code, file=sys.stderr)
-        code = stop.code if isinstance(stop.code, int) else int(stop.code is not None)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe (`| head`) or a closed stream
-            code = code or 1
-    os._exit(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 import time
 from collections.abc import Callable
@@ -26,7 +27,7 @@ from loopback import (
     trickle,
 )
 
-from clawdemy_site.links.check import run_checks
+from clawdemy_site.links.check import RankedSlots, run_checks
 from clawdemy_site.links.fragments import BodyDecoder
 from clawdemy_site.links.model import CheckOptions, ExternalLink, HostPolicy, LinkResult
 
@@ -511,6 +512,33 @@ def test_global_concurrency_limit(make_server: MakeServer) -> None:
 
     assert {r.status for r in results} == {"ok"}
     assert peak == 4
+
+
+def test_a_freed_global_slot_goes_to_the_lowest_rank_waiting() -> None:
+    async def scenario() -> tuple[list[int], int]:
+        slots = RankedSlots(1)
+        order: list[int] = []
+
+        async def holder(rank: int) -> None:
+            await slots.acquire(rank)
+            order.append(rank)
+            await asyncio.sleep(0)
+            slots.release()
+
+        await slots.acquire(0)  # every task below must wait
+        tasks = [asyncio.create_task(holder(rank)) for rank in (5, -3, 0, -3)]
+        dropped = asyncio.create_task(holder(-9))
+        await asyncio.sleep(0)
+        dropped.cancel()
+        slots.release()
+        await asyncio.gather(*tasks)
+        await asyncio.sleep(0)
+        await slots.acquire(0)  # the cancelled waiter kept no slot
+        return order, len(tasks)
+
+    order, count = asyncio.run(asyncio.wait_for(scenario(), 5))
+
+    assert (order, count) == ([-3, -3, 0, 5], 4)
 
 
 def test_each_url_fetched_once_and_results_in_input_order(server: LoopbackServer) -> None:

@@ -65,6 +65,61 @@ def test_check_links_fetches_in_the_forked_checker(
     assert sorted(s.path for s in server.seen) == ["/gone", "/ok"]
 
 
+ENTRY_PROBE = """
+import atexit, json, sys
+from clawdemy_site.links import prefork
+forks = []
+real = prefork.start_checker
+def spy(job=None):
+    forks.append("click" in sys.modules)
+    return real(job)
+prefork.start_checker = spy
+atexit.register(lambda: print("forks (click imported):", forks, file=sys.stderr))
+sys.argv = ["clawdemy", *json.loads(sys.argv[1])]
+from clawdemy_site.launch import main
+main()
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "forks", "code"),
+    [
+        ((), "[False]", 1),  # once, before the CLI was imported; check-links took that one
+        (("--offline",), "[]", 0),
+        (("--bogus",), "[False]", 2),  # bad usage: the early checker is ended at exit
+    ],
+)
+def test_the_entry_point_forks_the_checker_before_the_cli_is_imported(
+    site: Site,
+    make_server: Callable[..., LoopbackServer],
+    extra: tuple[str, ...],
+    forks: str,
+    code: int,
+) -> None:
+    server = make_server()
+    server.route("/gone", status(404))
+    gone = server.url("/gone")
+    site.write({"nn/01-first.md": lesson(1, "First", body=f"[x]({gone})")})
+    args = [*check_args(site.root, cache=False), *extra]
+
+    done = subprocess.run(
+        [sys.executable, "-c", ENTRY_PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=50,
+        check=False,
+    )
+
+    # The exit handlers ran and the report was flushed, though the teardown was skipped.
+    assert done.returncode == code, done.stderr
+    assert f"forks (click imported): {forks}" in done.stderr
+    fetched = ["/gone"] if code == 1 else []
+    assert [s.path for s in server.seen] == fetched
+    if code != 2:  # offline, the report has no external link
+        statuses = {r["url"]: r["status"] for r in json.loads(done.stdout)["results"]}
+        assert statuses.get(gone) == ("broken" if code == 1 else None)
+
+
 CHECKER_PROBE = """
 import json, os, signal, sys
 from clawdemy_site.links.model import CheckOptions, ExternalLink

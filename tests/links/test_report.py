@@ -6,6 +6,8 @@ import json
 from typing import get_args
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from results import make
 
 from clawdemy_site.links.model import LinkResult, SourceRef, Status
@@ -16,6 +18,7 @@ from clawdemy_site.links.report import (
     format_json,
     format_markdown,
     format_text,
+    indented_json,
     summarize,
 )
 from clawdemy_site.links.summary import code_text, tally, verdict
@@ -410,3 +413,23 @@ def test_markdown_escapes_cells() -> None:
         "| broken (404 Not Found) | https://e.example/a\\|b | `content/a\\|b.md:2`,"
         " `` content/c`d.md:5 `` | &lt;b>gone&lt;/b> \\| really for good |"
     )
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+        | st.dictionaries(st.integers(), inner, max_size=2)
+    ),
+    max_leaves=25,
+)
+
+
+@given(JSON_VALUES)
+def test_indented_json_is_what_json_dumps_writes(value: object) -> None:
+    assert indented_json(value) == json.dumps(value, indent=2, ensure_ascii=False)

@@ -13,7 +13,7 @@ from loopback import LoopbackServer, status
 from sitekit import TRACK, Check, Site, further, lesson
 
 from clawdemy_site.cli import main
-from clawdemy_site.links.select import shard_of
+from clawdemy_site.links.select import host_key, shard_of
 
 pytestmark = pytest.mark.timeout(30)
 
@@ -24,6 +24,25 @@ def test_shard_of_is_stable_and_by_host() -> None:
     assert shard_of("https://a.example/x", 4) == shard_of("https://A.example:8443/y?z#w", 4)
     assert {shard_of(f"https://h{n}.example/", 3) for n in range(60)} == {1, 2, 3}
     assert shard_of("not a url", 2) in (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("url", "host"),
+    [
+        ("https://A.Example:8443/y?z#w", "a.example"),
+        ("http://127.0.0.3:18080/d20/x", "127.0.0.3"),
+        ("https://docs.example.org", "docs.example.org"),
+        ("https://example.org?q=1", "example.org"),
+        # Not plain ASCII host[:port]: read by yarl, as the checker names the host.
+        ("https://user:pw@Example.org/x", "example.org"),
+        ("http://[::1]:8080/x", "::1"),
+        ("https://BÜCHER.example/x", "bücher.example"),
+        ("https://xn--bcher-kva.example/y", "bücher.example"),
+        ("not a url", ""),
+    ],
+)
+def test_host_key_is_the_host_yarl_names(url: str, host: str) -> None:
+    assert host_key(url) == host
 
 
 def merge(*args: str) -> tuple[int, str, str]:

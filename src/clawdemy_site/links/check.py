@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import heapq
+import itertools
 import os
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator, Sequence
@@ -35,6 +37,7 @@ from clawdemy_site.links.model import (
     LinkResult,
 )
 from clawdemy_site.links.resolver import GuardedResolver, system_resolver
+from clawdemy_site.links.select import host_key
 from clawdemy_site.links.status import Broken, Error, Excluded, LinkStatus, with_detail
 
 ResultCallback = Callable[[LinkResult], None]
@@ -112,18 +115,11 @@ def _split_by_host(links: Sequence[ExternalLink], count: int) -> list[list[int]]
     (largest hosts first, each to the group with the fewest links so far)."""
     by_host: dict[str, list[int]] = {}
     for index, link in enumerate(links):
-        by_host.setdefault(_host_of(link.url), []).append(index)
+        by_host.setdefault(host_key(link.url), []).append(index)
     groups: list[list[int]] = [[] for _ in range(count)]
     for _host, indexes in sorted(by_host.items(), key=lambda item: (-len(item[1]), item[0])):
         min(groups, key=len).extend(indexes)
     return [sorted(group) for group in groups if group]
-
-
-def _host_of(url: str) -> str:
-    try:
-        return (URL(url).host or "").lower()
-    except (ValueError, TypeError):
-        return ""
 
 
 #: Fewer links than this are checked in one process: a worker's start-up would not pay.
@@ -210,7 +206,7 @@ async def check_links(
                 by_host.setdefault((url.host or "").lower(), []).append((url, indexes))
             workers = []
             for host, queue in by_host.items():
-                shared = iter(queue)
+                shared = fetcher.queue(host, queue)
                 count = min(len(queue), 2 * fetcher.host_limit(host))
                 workers += [work(shared) for _ in range(count)]
             await asyncio.gather(*workers)
@@ -281,16 +277,70 @@ def _target(link: ExternalLink, excludes: Sequence[re.Pattern[str]]) -> URL | Li
     return url.with_fragment(None)
 
 
+#: The rank of a request to a host without a queue: before any queued host's.
+_CONTINUING = 1 << 62
+
+
+class RankedSlots:
+    """A semaphore whose freed slot goes to the waiter with the lowest rank (the earliest
+    come among equals), rather than to the longest waiting."""
+
+    def __init__(self, limit: int) -> None:
+        self._free = limit
+        self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._arrivals = itertools.count()
+
+    async def acquire(self, rank: int) -> None:
+        if self._free > 0 and not self._waiters:
+            self._free -= 1
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        heapq.heappush(self._waiters, (rank, next(self._arrivals), waiter))
+        try:
+            await waiter
+        except asyncio.CancelledError:
+            if waiter.done() and not waiter.cancelled():  # handed a slot, then cancelled
+                self.release()
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = heapq.heappop(self._waiters)[2]
+            if not waiter.done():
+                waiter.set_result(None)
+                return
+        self._free += 1
+
+
 class _Fetcher:
-    """Sends single attempts under the global and per-host concurrency limits."""
+    """Sends single attempts under the global and per-host concurrency limits.
+
+    A global slot, when requests wait for one, goes first to a host with more pages still
+    to start: hosts then finish together, and the run's last moments are not spent on a
+    few hosts' remaining pages at their own limit each while the global slots idle. A host
+    without a queue here (a redirect's target, an API) comes first: its request continues
+    a page already started."""
 
     def __init__(self, session: aiohttp.ClientSession, options: CheckOptions) -> None:
         self._session = session
         self._options = options
-        self._global = asyncio.Semaphore(max(1, options.max_concurrency))
+        self._global = RankedSlots(max(1, options.max_concurrency))
         self._policies = {host.lower(): policy for host, policy in options.hosts}
         self._per_host: dict[str, asyncio.Semaphore] = {}
         self._headers: dict[str, MappingProxyType[str, str]] = {}
+        #: Pages not yet started, by host (lower case), for hosts with a queue.
+        self._unstarted: dict[str, int] = {}
+
+    def queue(self, host: str, pages: list[T]) -> Iterator[T]:
+        """`pages` of `host` one by one, each counted as started when it is taken."""
+        self._unstarted[host] = len(pages)
+
+        def taken() -> Iterator[T]:
+            for page in pages:
+                self._unstarted[host] -= 1
+                yield page
+
+        return taken()
 
     def host_limit(self, host: str) -> int:
         """How many requests `host` (lower case) may have at once."""
@@ -308,7 +358,8 @@ class _Fetcher:
     async def send(
         self, method: str, url: URL, fragments: frozenset[str], *, keep_body: bool = False
     ) -> Outcome:
-        host_limit, headers = self._limits((url.host or "").lower())
+        host = (url.host or "").lower()
+        host_limit, headers = self._limits(host)
         options = self._options
         request = Request(
             method=method,
@@ -321,8 +372,12 @@ class _Fetcher:
             keep_body=keep_body,
         )
         # Host slot first, so a URL waiting for its host holds no global slot meanwhile.
-        async with host_limit, self._global:
-            return await attempt(self._session, request)
+        async with host_limit:
+            await self._global.acquire(-self._unstarted.get(host, _CONTINUING))
+            try:
+                return await attempt(self._session, request)
+            finally:
+                self._global.release()
 
 
 @asynccontextmanager

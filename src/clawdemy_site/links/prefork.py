@@ -18,6 +18,7 @@ This module imports nothing heavy: the parent pays only for a fork and a socket 
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import pickle
@@ -28,16 +29,21 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from clawdemy_site.links.gcpolicy import lean_gc
-from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
+
+if TYPE_CHECKING:  # not imported at run time: `start_early` forks before them
+    from clawdemy_site.links.model import CheckOptions, ExternalLink, LinkResult
+    from clawdemy_site.links.status import LinkStatus
 
 #: The child sends what it has at least this often while checking (seconds).
 _BATCH_SECONDS = 0.05
 _HEADER = struct.Struct("!Q")
 #: What a checker is asked to check: the links, and how.
-Job = tuple[Sequence[ExternalLink], CheckOptions]
+Job: TypeAlias = "tuple[Sequence[ExternalLink], CheckOptions]"
+#: What a checker sends back for each link: its URL and status.
+Answer: TypeAlias = "tuple[str, LinkStatus]"
 
 
 def _send(sock: socket.socket, message: Any) -> None:
@@ -66,7 +72,12 @@ def _receive(sock: socket.socket) -> Any:
 
 
 class Checker:
-    """The parent's handle on a forked checker: `submit` once, then `collect` once."""
+    """The parent's handle on a forked checker: `submit` once, then `collect` once.
+
+    Only what the child needs crosses the socket: the URLs, and back each URL's status
+    (`Answer`); the places that cite a URL stay here and are put back on its result. A run
+    over 2,000 links pickled and unpickled about three times as much before.
+    """
 
     def __init__(self, pid: int, sock: socket.socket, job: Job | None = None) -> None:
         self._pid = pid
@@ -78,12 +89,15 @@ class Checker:
         """Hand the links to the child, which starts fetching as soon as it is ready."""
         self._links, self._options = list(links), options
         with contextlib.suppress(OSError):  # the child is gone: `collect` checks them here
-            _send(self._sock, (self._links, options))
+            _send(self._sock, ([link.url for link in self._links], options))
 
     def collect(self, on_result: Callable[[LinkResult], None] | None = None) -> list[LinkResult]:
         """Every submitted link's result, in the order submitted."""
+        from clawdemy_site.links.model import LinkResult
+
         assert self._options is not None, "submit first"
-        found: list[LinkResult] = []
+        cited = {link.url: link.sources for link in self._links}
+        states: dict[str, LinkStatus] = {}
         while True:
             try:
                 message = _receive(self._sock)
@@ -91,43 +105,37 @@ class Checker:
                 message = None
             if message is None:
                 break
-            if message == "done":
-                self.close(finished=True)
-                return _in_order(self._links, found)
-            for result in message:
-                found.append(result)
+            if message == "done":  # what is left of the child is its teardown: ended
+                self.close()
+                break
+            for url, state in message:
+                states[url] = state
                 if on_result is not None:
-                    on_result(result)
-        # The child was lost: check what it did not answer, here, in this process.
-        self.close()
-        from clawdemy_site.links.check import check_links, run_async
+                    on_result(LinkResult(url, state, cited[url]))
+        rest = [link for link in self._links if link.url not in states]
+        if rest:  # the child was lost: check what it did not answer, here
+            self.close()
+            from clawdemy_site.links.check import check_links, run_async
 
-        answered = {_key(result) for result in found}
-        rest = [link for link in self._links if _key(link) not in answered]
-        more = run_async(check_links(rest, self._options, on_result=on_result))
-        return _in_order(self._links, [*found, *more])
+            for result in run_async(check_links(rest, self._options, on_result=on_result)):
+                states[result.url] = result.state
+        return [LinkResult(link.url, states[link.url], link.sources) for link in self._links]
 
-    def close(self, *, finished: bool = False) -> None:
-        """Reap the child: it has ended by itself when `finished`, else it is killed (it may
-        still be importing, or checking links nobody will read). Safe to call twice."""
+    def close(self) -> None:
+        """End and reap the child: it may still be importing, checking links nobody will
+        read, or, once it has sent everything, closing its connections, which is no one's
+        wait. Safe to call twice."""
         if self._pid == 0:
             return
         self._sock.close()
         pid, self._pid = self._pid, 0
         with contextlib.suppress(ProcessLookupError, ChildProcessError):  # reaped elsewhere
-            if not finished:
-                os.kill(pid, signal.SIGKILL)
+            os.kill(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
 
 
-def _key(item: ExternalLink | LinkResult) -> tuple[str, tuple[object, ...]]:
-    return item.url, item.sources
-
-
-def _in_order(links: Sequence[ExternalLink], results: list[LinkResult]) -> list[LinkResult]:
-    """`results` (one per link, any order) in the order of `links`."""
-    by_key = {_key(result): result for result in results}
-    return [by_key[_key(link)] for link in links]
+def _answer(result: LinkResult) -> Answer:
+    return result.url, result.state
 
 
 def can_fork() -> bool:
@@ -165,26 +173,56 @@ def start_checker(job: Job | None = None) -> Checker | None:
     return Checker(pid, parent, job)
 
 
+_early: Checker | None = None
+
+
+def start_early() -> None:
+    """Fork the checker before anything else is imported, for `take_early` to hand over:
+    the `clawdemy` entry point does this for `check-links`, before the command line is
+    parsed, so that the child's imports overlap the CLI's own too. A checker nobody takes
+    is ended when the process exits (bad options, `--help`)."""
+    global _early
+    _early = start_checker()
+    if _early is not None:
+        atexit.register(_early.close)
+
+
+def take_early() -> Checker | None:
+    """The checker `start_early` forked, if any and not taken yet."""
+    global _early
+    checker, _early = _early, None
+    return checker
+
+
 def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cover - in a child
     """Import the checker, wait for the links (unless given), check them, send the results."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C ends the child quietly
     from clawdemy_site.links import check
+    from clawdemy_site.links.model import ExternalLink
 
     if job is not None:  # a worker: one process, every result at the end
         links, options = job
-        _send(sock, check.run_async(check.check_links(links, options)))
-        _send(sock, "done")
+        found: list[Answer] = []
+
+        def keep(result: LinkResult) -> None:
+            found.append(_answer(result))
+            if len(found) == len(links):  # sent before the session's slow close
+                _send(sock, found)
+                _send(sock, "done")
+
+        check.run_async(check.check_links(links, options, on_result=keep))
         return
-    job = _receive(sock)
-    if job is None:
+    asked = _receive(sock)  # what `Checker.submit` sends: the URLs, and the options
+    if asked is None:
         return
-    links, options = job
-    batch: list[LinkResult] = []
+    urls: list[str] = asked[0]
+    options = asked[1]
+    batch: list[Answer] = []
     sent = time.monotonic()
 
     def on_result(result: LinkResult) -> None:
         nonlocal sent
-        batch.append(result)
+        batch.append(_answer(result))
         now = time.monotonic()
         if now - sent >= _BATCH_SECONDS:
             _send(sock, batch)
@@ -192,7 +230,7 @@ def _child_main(sock: socket.socket, job: Job | None) -> None:  # pragma: no cov
             sent = now
 
     # The results come back in completion order; the parent puts them in order.
-    check.run_checks(links, options, on_result)
+    check.run_checks([ExternalLink(url, ()) for url in urls], options, on_result)
     if batch:
         _send(sock, batch)
     _send(sock, "done")
