@@ -156,9 +156,9 @@ def _cached_engine(
     pages: Mapping[str, PageRecord] | None,
 ) -> Engine:
     """An engine that starts from what the build cache keeps: lessons parsed, bodies
-    rendered (their HTML and math read when needed), `pages` (records checked against
-    `known`'s input fingerprints), the templates' references and each lesson's input
-    fingerprints."""
+    rendered (their HTML, math and highlighted code read when needed), `pages` (records
+    checked against `known`'s input fingerprints), the templates' references and each
+    lesson's input fingerprints."""
     from clawdemy_site.engine import Engine
     from clawdemy_site.records import BodyRecord, LessonRecord
     from clawdemy_site.render.templates import remember_references
@@ -174,33 +174,40 @@ def _cached_engine(
         prints=known.prints if known is not None else None,
         html=_html_reader(cache),
         lesson_prints=lesson_prints if isinstance(lesson_prints, dict) else None,
-        recall_math=_math_recaller(cache),
+        recall_memos=_memo_recaller(cache),
     )
 
 
 def _stored_bodies(bodies: Mapping[str, BodyRecord]) -> list[tuple[str, str, object]]:
     """Each body's record as the cache keeps it: the HTML apart (with the key it was made
     under), so that a build reads only the HTML of the pages it renders again, and its math
-    apart, read only when the body is rendered again."""
+    and highlighted code apart, read only when the body is rendered again."""
     from clawdemy_site.records import BodyRecord
 
     stored: list[tuple[str, str, object]] = []
     for source, record in bodies.items():
-        kept = replace(record.body, html=None, math=())
+        kept = replace(record.body, html=None, math=(), code=())
         stored.append(("body", source, BodyRecord(record.key, kept)))
         stored.append(("html", source, (record.key, record.body.html)))
         stored.append(("math", source, record.body.math))
+        stored.append(("code", source, record.body.code))
     return stored
 
 
-def _math_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
-    """Takes back the math these lessons' bodies converted when last rendered."""
-    from clawdemy_site.render.mathml import remember_mathml
+def _memo_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
+    """Takes back the math these lessons' bodies converted, and the code they highlighted,
+    when last rendered."""
 
     def recall(sources: list[str]) -> None:
+        from clawdemy_site.render.highlight import remember_highlights
+        from clawdemy_site.render.mathml import remember_mathml
+
         for conversions in cache.get_some("math", sources).values():
             if isinstance(conversions, tuple):
                 remember_mathml(conversions)
+        for highlights in cache.get_some("code", sources).values():
+            if isinstance(highlights, tuple):
+                remember_highlights(highlights)
 
     return recall
 
@@ -388,7 +395,7 @@ def _build(
         (kind, key)
         for key in cached_bodies
         if key not in result.bodies
-        for kind in ("body", "html", "math")
+        for kind in ("body", "html", "math", "code")
     ]
     if not result.ok or fails(result.diagnostics, strict=options.strict):
         cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds

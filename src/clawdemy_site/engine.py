@@ -160,16 +160,17 @@ class Engine:
         prints: Mapping[str, str] | None = None,
         html: Callable[[Mapping[str, str]], Mapping[str, str]] | None = None,
         lesson_prints: Mapping[str, StoredLessonPrints] | None = None,
-        recall_math: Callable[[list[str]], None] | None = None,
+        recall_memos: Callable[[list[str]], None] | None = None,
     ) -> None:
         """Records of earlier runs: `pages` are trusted only with `prints`, the fingerprints
         of every input when they were last checked. Body records may lack their HTML (a
         build cache keeps it apart): `html` reads it, given lesson files and body keys.
         `lesson_prints`: each lesson's input fingerprints, by its lesson record's digest.
-        `recall_math` takes back the math that these lessons' bodies converted before."""
+        `recall_memos` takes back the math these lessons' bodies converted and the code they
+        highlighted before."""
         self.options = options
         self._read_html = html
-        self._recall_math = recall_math
+        self._recall_memos = recall_memos
         self._lesson_of: dict[str, Lesson] = {}
         self._targets: tuple[LinkTargets, frozenset[str]] | None = None
         self.lesson_records: dict[str, LessonRecord] = dict(lessons or {})
@@ -327,8 +328,8 @@ class Engine:
                 records[lesson.source] = known
                 continue
             jobs.append(body_job(lesson, targets, embed_hosts))
-        if jobs and self._recall_math is not None:
-            self._recall_math([job.source for job in jobs])
+        if jobs and self._recall_memos is not None:
+            self._recall_memos([job.source for job in jobs])
         rendered = in_pool(
             render_bodies,
             jobs,
@@ -354,8 +355,8 @@ class Engine:
             targets, embed_hosts = self._targets
             set_targets(targets)
             jobs = [body_job(lesson, targets, embed_hosts) for lesson in missing]
-            if self._recall_math is not None:
-                self._recall_math([job.source for job in jobs])
+            if self._recall_memos is not None:
+                self._recall_memos([job.source for job in jobs])
             for job, body in zip(jobs, render_bodies(jobs), strict=True):
                 found[job.source] = body.html or ""
         for source, html in found.items():

@@ -323,6 +323,36 @@ def test_math_that_did_not_change_is_not_converted_again(
     assert "<msub>" in page if edited.startswith("t/") else "<msup>" in page
 
 
+@pytest.mark.parametrize("edited", ["t/01-intro.md", "u/01-far.md"])
+def test_code_that_did_not_change_is_not_highlighted_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch, edited: str
+) -> None:
+    from markdown.extensions import codehilite
+
+    from clawdemy_site.render import highlight
+
+    intro, far = site / "content" / "t" / "01-intro.md", site / "content" / "u" / "01-far.md"
+    code = "Hello.\n\n## Part one\n\n```python\ndef double(x):\n    return 2 * x\n```\n"
+    intro.write_text(lesson_text(1, title="Intro", body=code))
+    far.write_text(lesson_text(1, title="Far", body="Far.\n\n```sh\necho far\n```\n"))
+    with monkeypatch.context() as pooled:  # highlighted in workers, which keep nothing
+        pooled.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+        assert run()[0] == 0
+    monkeypatch.setattr(highlight, "_highlighted", {})  # as in a new process
+
+    def refused(*args: object, **kwargs: object) -> str:
+        raise AssertionError("a code block was highlighted again")
+
+    monkeypatch.setattr(codehilite, "highlight", refused)
+    monkeypatch.setattr(codehilite, "get_lexer_by_name", refused)
+    lesson = site / "content" / edited
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello again.").replace("Far.", "Far!"))
+    assert run()[0] == 0
+    page = (site / "build" / edited.removesuffix(".md") / "index.html").read_text()
+    assert "Hello again." in page if edited.startswith("t/") else "Far!" in page
+    assert '<span class="k">def</span>' in page if edited.startswith("t/") else "echo" in page
+
+
 def test_the_cache_lives_beside_content_by_default(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

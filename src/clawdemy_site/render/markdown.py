@@ -33,6 +33,7 @@ from pygments.formatters.html import HtmlFormatter
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
+from clawdemy_site.render import highlight, mathml
 from clawdemy_site.render.body import (
     BodyExercise,
     BodyHeading,
@@ -44,7 +45,6 @@ from clawdemy_site.render.body import (
 from clawdemy_site.render.callouts import CalloutExtension, exercises_in
 from clawdemy_site.render.decorate import decorate_body
 from clawdemy_site.render.math import MathExtension, MathProblem
-from clawdemy_site.render.mathml import body_conversions, start_body
 from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
 from clawdemy_site.render.urls import relative_url
 
@@ -534,7 +534,8 @@ def render_body(
     converter = _get_converter()
     converter.rewriter.ctx = ctx
     converter.math_problems.clear()
-    start_body()
+    mathml.start_body()
+    highlight.start_body()
     converter.callouts.begin(ctx.path, ctx.body_line, ctx.problems)
     math_problems = converter.math_problems
     md = converter.md.reset()
@@ -565,7 +566,8 @@ def render_body(
             for found in exercises_in(body, body_line=body_line)
         ),
         _headings(getattr(md, "toc_tokens", [])),
-        body_conversions(),
+        mathml.body_conversions(),
+        highlight.body_highlights(),
     )
 
 
