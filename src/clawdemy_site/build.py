@@ -448,9 +448,16 @@ def _build(
         and finish is None
         and set(reuse) == set(known)
     )
+    writing = None
     if not no_change:
-        try:
-            write_site(
+        # The site is written in a thread (mostly system calls, which let go of the GIL)
+        # while this one saves the lessons and bodies to the cache: those records hold
+        # whatever becomes of the write, as they do when the build fails.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clawdemy-write") as writer:
+            writing = writer.submit(
+                write_site,
                 out,
                 files,
                 copies,
@@ -459,6 +466,11 @@ def _build(
                 finish=finish,
                 spare=cache_folder / "spare",
             )
+            cache.save(put=saved, drop=gone)
+            saved, gone = [], []
+    if writing is not None:
+        try:
+            writing.result()
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
