@@ -8,6 +8,7 @@ import subprocess
 import sys
 from importlib.metadata import version
 from pathlib import Path
+from typing import NoReturn
 
 import click
 import pytest
@@ -185,3 +186,33 @@ def test_the_command_leaves_with_click_s_exit_code_and_its_output_flushed(
     code, out, err = command("schema", "--kind", "lesson")
     assert code == 0
     assert out.startswith("{") and out.endswith("}\n")
+
+
+@pytest.mark.parametrize(
+    ("command", "collecting"), [("build", False), ("check", False), ("serve", True)]
+)
+def test_one_shot_commands_run_without_the_cycle_collector(
+    monkeypatch: pytest.MonkeyPatch, command: str, collecting: bool
+) -> None:
+    """`launch` turns Python's cycle collector off for a command that ends with its work,
+    never for `serve`, which runs for hours."""
+    import gc
+
+    from clawdemy_site import cli, launch
+
+    class Ended(Exception):
+        pass
+
+    def end(code: int) -> NoReturn:
+        raise Ended(code)
+
+    seen: list[bool] = []
+    monkeypatch.setattr(sys, "argv", ["clawdemy", command])
+    monkeypatch.setattr(cli, "main", lambda prog_name: seen.append(gc.isenabled()))
+    monkeypatch.setattr(launch, "_end", end)
+    try:
+        with pytest.raises(Ended):
+            launch.main()
+    finally:
+        gc.enable()
+    assert seen == [collecting]

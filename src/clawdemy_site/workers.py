@@ -188,8 +188,11 @@ def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_Outcome
     return out
 
 
-def _die_with_parent() -> None:
-    """In a pool worker on Linux: be stopped when the build that forked it dies."""
+def _start_worker() -> None:
+    """In a pool worker: collect cycles (a one-shot command turns the collector off, see
+    `launch`; a worker may render thousands of pages), and on Linux be stopped when the
+    build that forked it dies."""
+    gc.enable()
     if sys.platform.startswith("linux"):
         import ctypes
         import signal
@@ -248,7 +251,7 @@ def in_pool(
     gc.freeze()
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_die_with_parent
+            max_workers=workers, mp_context=context, initializer=_start_worker
         ) as pool:
             futures = [pool.submit(function, *args, chunk) for chunk in chunks]
             return [item for future in futures for item in future.result()]
