@@ -9,7 +9,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from clawdemy_testkit import lesson_text, write_site
@@ -130,6 +130,71 @@ def test_a_corrupt_cache_is_discarded_with_a_note(site: Path) -> None:
     assert stderr.startswith(
         "note: the build cache .clawdemy/build.sqlite was discarded (file is not a database);"
         " building afresh\n"
+    )
+
+
+class _Recording(sqlite3.Connection):
+    """A connection that notes each statement it runs, and may answer SQLite's integrity
+    check with a failure."""
+
+    statements: ClassVar[list[str]] = []
+    failing_check: ClassVar[str | None] = None
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        self.statements.append(sql)
+        if sql.startswith("PRAGMA quick_check") and self.failing_check is not None:
+            return super().execute("SELECT ?", (self.failing_check,))
+        return super().execute(sql, *args)
+
+
+@pytest.fixture
+def recording(monkeypatch: pytest.MonkeyPatch) -> type[_Recording]:
+    connect = sqlite3.connect
+    monkeypatch.setattr(_Recording, "statements", [])
+    monkeypatch.setattr(_Recording, "failing_check", None)
+    monkeypatch.setattr(
+        "clawdemy_site.buildcache.sqlite3.connect",
+        lambda *args, **kwargs: connect(*args, factory=_Recording, **kwargs),
+    )
+    return _Recording
+
+
+def test_sqlite_checks_the_cache_unless_it_is_as_the_last_build_left_it(
+    site: Path, recording: type[_Recording]
+) -> None:
+    def checked() -> bool:
+        found = any(sql.startswith("PRAGMA quick_check") for sql in recording.statements)
+        recording.statements.clear()
+        return found
+
+    database = site / ".clawdemy" / "build.sqlite"
+    assert run()[0] == 0
+    assert checked()  # a new cache
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello again."))
+    assert run()[0] == 0
+    assert not checked()  # as the last build left it
+    stat = database.stat()
+    os.utime(database, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1000))  # touched since
+    lesson.write_text(lesson.read_text().replace("Hello again.", "Hello once more."))
+    assert run()[0] == 0
+    assert checked()
+    lesson.write_text(lesson.read_text().replace("once more", "at last"))
+    assert run()[0] == 0
+    assert not checked()
+
+
+def test_a_cache_that_fails_sqlite_s_check_is_discarded_with_a_note(
+    site: Path, recording: type[_Recording]
+) -> None:
+    assert run()[0] == 0
+    (site / ".clawdemy" / "build.sqlite.checked").unlink()  # as after a killed build
+    recording.failing_check = "row 3 missing from index"
+    code, stderr = run()
+    assert code == 0
+    assert stderr.startswith(
+        "note: the build cache .clawdemy/build.sqlite was discarded (SQLite's check of it"
+        " failed: row 3 missing from index); building afresh\n"
     )
 
 
