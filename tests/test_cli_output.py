@@ -189,13 +189,14 @@ def test_the_command_leaves_with_click_s_exit_code_and_its_output_flushed(
 
 
 @pytest.mark.parametrize(
-    ("command", "collecting"), [("build", False), ("check", False), ("serve", True)]
+    ("command", "collecting"),
+    [("build", False), ("check", False), ("serve", True), ("check-links --offline", True)],
 )
-def test_one_shot_commands_run_without_the_cycle_collector(
+def test_build_and_check_run_without_the_cycle_collector(
     monkeypatch: pytest.MonkeyPatch, command: str, collecting: bool
 ) -> None:
-    """`launch` turns Python's cycle collector off for a command that ends with its work,
-    never for `serve`, which runs for hours."""
+    """`launch` turns Python's cycle collector off for `build` and `check`, never for
+    `serve`, which runs for hours, nor `check-links`, which may check in its own process."""
     import gc
 
     from clawdemy_site import cli, launch
@@ -207,7 +208,7 @@ def test_one_shot_commands_run_without_the_cycle_collector(
         raise Ended(code)
 
     seen: list[bool] = []
-    monkeypatch.setattr(sys, "argv", ["clawdemy", command])
+    monkeypatch.setattr(sys, "argv", ["clawdemy", *command.split()])
     monkeypatch.setattr(cli, "main", lambda prog_name: seen.append(gc.isenabled()))
     monkeypatch.setattr(launch, "_end", end)
     try:

@@ -448,16 +448,17 @@ def _build(
         and finish is None
         and set(reuse) == set(known)
     )
-    writing = None
     if not no_change:
-        # The site is written in a thread (mostly system calls, which let go of the GIL)
-        # while this one saves the lessons and bodies to the cache: those records hold
-        # whatever becomes of the write, as they do when the build fails.
+        # The lessons and bodies are saved to the cache in a thread (pickling, and SQLite,
+        # which lets go of the GIL) while this one writes the site: those records hold
+        # whatever becomes of the write, as they do when a build fails. The write stays in
+        # this thread, which Ctrl-C interrupts and which then removes what it staged.
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="clawdemy-write") as writer:
-            writing = writer.submit(
-                write_site,
+        saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clawdemy-cache")
+        saving = saver.submit(cache.save, put=saved, drop=gone)
+        try:
+            write_site(
                 out,
                 files,
                 copies,
@@ -466,17 +467,16 @@ def _build(
                 finish=finish,
                 spare=cache_folder / "spare",
             )
-            cache.save(put=saved, drop=gone)
-            saved, gone = [], []
-    if writing is not None:
-        try:
-            writing.result()
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
             raise ClawdemyError(
                 f"error: cannot write the site into {options.out_dir}{where}:"
                 f" {exc.strerror or exc}; the previous build, if any, is left as it was"
             ) from None
+        finally:
+            saver.shutdown(wait=True)
+        saving.result()
+        saved, gone = [], []
     for bundle, origin in made:  # the search bundles made anew
         for path in sorted((out / bundle.folder).rglob("*")):
             if path.is_file():

@@ -220,8 +220,10 @@ class Engine:
 
     def _prefetch(self, parsed: dict[str, LessonRecord]) -> None:
         """Parse the lesson files that no record answers for across cores (when there are
-        enough of them), ahead of the walk, which then finds each one parsed. Only a head
-        start: a file this skips, or that changes meanwhile, the walk reads as ever."""
+        enough of them), ahead of the walk, which then finds each one parsed, and render
+        their bodies in the same pass, for `_bodies` to keep where the guess it rendered
+        them with was right. Only a head start: a file this skips, or that changes
+        meanwhile, the walk reads as ever."""
         content = self._content_root
         found: list[tuple[str, str, FileIdentity]] = []
         lesson_files: set[str] = set()

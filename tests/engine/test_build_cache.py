@@ -342,6 +342,75 @@ def test_a_cold_build_renders_bodies_as_it_parses_them_and_again_where_its_guess
         assert 'src="../figure.png"' in media and 'src="https://video.example/v"' in media
 
 
+def test_a_failed_write_keeps_the_rendered_bodies_and_ctrl_c_waits_for_the_cache(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache saves the lessons and bodies in a thread while the site is written: a write
+    that fails keeps them (the next build renders nothing again), and Ctrl-C during the
+    write leaves once the cache's thread is done, the previous site in place."""
+    import threading
+
+    import clawdemy_site.engine as engine_module
+    import clawdemy_site.write as write_module
+
+    assert run()[0] == 0
+    before = tree(site / "build")
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello again."))
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as failing:
+        failing.setattr(write_module, "write_site", full)
+        code, stderr = run()
+        assert (code, stderr) == (
+            1,
+            "error: cannot write the site into build: No space left on device;"
+            " the previous build, if any, is left as it was\n",
+        )
+        failing.setattr(write_module, "write_site", interrupted)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(BuildOptions(site / "content", TEMPLATES, site / "build", search=False))
+        assert not [t for t in threading.enumerate() if t.name.startswith("clawdemy-cache")]
+    assert tree(site / "build") == before
+    pooled: list[tuple[str, int]] = []
+    real_in_pool = engine_module.in_pool
+
+    def counted(function: Callable[..., list[object]], items: list[object], **kw: Any) -> Any:
+        pooled.append((function.__name__, len(items)))
+        return real_in_pool(function, items, **kw)
+
+    monkeypatch.setattr(engine_module, "in_pool", counted)
+    assert run()[0] == 0
+    assert ("render_bodies", 0) in pooled  # the edited body came from the cache
+    assert "Hello again." in (site / "build" / "t" / "01-intro" / "index.html").read_text()
+
+
+def _collecting(items: list[int]) -> list[bool]:
+    import gc
+
+    return [gc.isenabled() for _ in items]
+
+
+def test_pool_workers_collect_cycles_when_the_build_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import gc
+
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
+    gc.disable()
+    try:
+        seen = workers_module.in_pool(_collecting, [1, 2, 3, 4], initial=lambda: None)
+    finally:
+        gc.enable()
+    assert seen == [True, True, True, True]
+
+
 @pytest.mark.parametrize("html_kept", [True, False])
 def test_pages_shown_again_get_their_bodies_from_the_cache_or_rendered_anew(
     site: Path, monkeypatch: pytest.MonkeyPatch, html_kept: bool
@@ -583,3 +652,18 @@ def test_lesson_fingerprints_are_taken_from_the_last_process(
     assert run()[0] == 0
     assert set(worked_out) == {"u/01-far.md"}  # its fingerprint, then its pages' views
     assert "Farther away." in (site / "build" / "u" / "01-far" / "index.html").read_text()
+
+
+def test_the_memos_keep_at_most_their_size_whatever_the_cache_gives_back(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from clawdemy_site.render import highlight, mathml
+
+    monkeypatch.setattr(highlight, "_highlighted", {})
+    monkeypatch.setattr(highlight, "MEMO_SIZE", 3)
+    monkeypatch.setattr(mathml, "_converted", {})
+    monkeypatch.setattr(mathml, "MEMO_SIZE", 3)
+    highlight.remember_highlights(tuple((f"key{n}", f"<pre>{n}</pre>") for n in range(5)))
+    mathml.remember_mathml(tuple((f"x_{n}", False, f"<math>{n}</math>") for n in range(5)))
+    assert list(highlight._highlighted) == ["key2", "key3", "key4"]
+    assert list(mathml._converted) == [("x_2", False), ("x_3", False), ("x_4", False)]

@@ -31,8 +31,8 @@ def remember_highlights(known: tuple[Highlight, ...]) -> None:
     for item in known:
         if isinstance(item, tuple) and len(item) == 2:
             key, html = item
-            if isinstance(key, str) and isinstance(html, str):
-                _highlighted.setdefault(key, html)
+            if isinstance(key, str) and isinstance(html, str) and key not in _highlighted:
+                _keep(key, html)
 
 
 def start_body() -> None:
@@ -55,11 +55,15 @@ class RememberedHilite(codehilite.CodeHilite):
         found = _highlighted.get(key)
         if found is None:
             found = super().hilite(shebang)
-            if len(_highlighted) >= MEMO_SIZE:
-                del _highlighted[next(iter(_highlighted))]  # the oldest
-            _highlighted[key] = found
+            _keep(key, found)
         _used[key] = found
         return found
+
+
+def _keep(key: str, html: str) -> None:
+    if len(_highlighted) >= MEMO_SIZE:
+        del _highlighted[next(iter(_highlighted))]  # the oldest
+    _highlighted[key] = html
 
 
 fenced_code.CodeHilite = RememberedHilite  # type: ignore[attr-defined]

@@ -21,8 +21,9 @@ def remember_mathml(known: tuple[Conversion, ...]) -> None:
     for item in known:
         if isinstance(item, tuple) and len(item) == 3:
             tex, display, mathml = item
-            if isinstance(tex, str) and isinstance(display, bool) and isinstance(mathml, str):
-                _converted.setdefault((tex, display), mathml)
+            fits = isinstance(tex, str) and isinstance(display, bool) and isinstance(mathml, str)
+            if fits and (tex, display) not in _converted:
+                _keep((tex, display), mathml)
 
 
 def start_body() -> None:
@@ -51,7 +52,12 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
             f"cannot convert the math `{tex.strip()}` to MathML ({type(exc).__name__}: {reason});"
             " check its braces and commands, or write `\\$` for a literal dollar sign"
         ) from None
+    _keep((tex, display), mathml)
+    _used[(tex, display)] = mathml
+    return mathml
+
+
+def _keep(key: tuple[str, bool], mathml: str) -> None:
     if len(_converted) >= MEMO_SIZE:
         del _converted[next(iter(_converted))]  # the oldest
-    _converted[(tex, display)] = _used[(tex, display)] = mathml
-    return mathml
+    _converted[key] = mathml
