@@ -48,9 +48,8 @@ from clawdemy_site.workers import (
     BodyJob,
     LessonJob,
     PageState,
-    body_job,
     in_pool,
-    parse_and_render,
+    parse_lessons,
     render_bodies,
     render_pages,
     set_page_state,
@@ -182,8 +181,6 @@ class Engine:
         self._lesson_prints: LessonPrints = {}
         self._stored_prints: Mapping[str, StoredLessonPrints] = lesson_prints or {}
         self._body_keys: dict[int, tuple[Lesson, str, str]] = {}
-        #: Lessons whose bodies a cold build rendered while parsing them (`_prefetch`).
-        self._rendered_ahead: set[str] = set()
         #: content/ as an absolute path, set by each run (its lesson files are found under it).
         self._content_root = ""
         #: The lesson files (relative to content/) a watcher saw change since the last run,
@@ -220,13 +217,10 @@ class Engine:
 
     def _prefetch(self, parsed: dict[str, LessonRecord]) -> None:
         """Parse the lesson files that no record answers for across cores (when there are
-        enough of them), ahead of the walk, which then finds each one parsed, and render
-        their bodies in the same pass, for `_bodies` to keep where the guess it rendered
-        them with was right. Only a head start: a file this skips, or that changes
-        meanwhile, the walk reads as ever."""
+        enough of them), ahead of the walk, which then finds each one parsed. Only a head
+        start: a file this skips, or that changes meanwhile, the walk reads as ever."""
         content = self._content_root
         found: list[tuple[str, str, FileIdentity]] = []
-        lesson_files: set[str] = set()
         try:
             tracks = sorted(e.path for e in os.scandir(content) if _visible_folder(e))
             for track in tracks:
@@ -236,7 +230,6 @@ class Engine:
                     if not entry.is_file(follow_symlinks=False):
                         continue
                     key = f"{os.path.basename(track)}/{entry.name}"
-                    lesson_files.add(key)
                     identity = file_identity(entry.path)
                     known = self.lesson_records.get(key)
                     if identity is not None and (known is None or known.stat != identity):
@@ -259,22 +252,13 @@ class Engine:
             track, _, name = key.partition("/")
             jobs.append(LessonJob(text, shown_under(shown_root, key), track, name[:-3]))
             known_by.append((key, identity, read_at))
-        # Each body is rendered in the same pass, with the link targets and embed hosts
-        # guessed from the files alone (no drafts); `_bodies` keeps those the guess got right.
-        targets = link_targets(frozenset(lesson_files), _guessed_assets(content), frozenset())
-        hosts = _guessed_embed_hosts(content)
-        outcomes = in_pool(parse_and_render, jobs, initial=lambda: set_targets(targets, hosts))
-        for job, (key, identity, read_at), (lesson, problems, body) in zip(
+        outcomes = in_pool(parse_lessons, jobs, initial=lambda: None)
+        for job, (key, identity, read_at), (lesson, problems) in zip(
             jobs, known_by, outcomes, strict=True
         ):
             digest = lesson_digest(job.text, job.path, job.track, job.stem)
             record = LessonRecord(digest, lesson, problems, job.path, identity, read_at)
             parsed[key] = self.lesson_records[key] = record
-            if lesson is not None and body is not None:
-                page_url = targets.pages.get(lesson.source, "")
-                body_key = self._body_key(lesson, page_url, hosts)
-                self.body_records[lesson.source] = BodyRecord(body_key, body)
-                self._rendered_ahead.add(lesson.source)
 
     def _recall(
         self, rel: str, shown: str, linked: bool
@@ -321,7 +305,6 @@ class Engine:
         records: dict[str, BodyRecord] = {}
         jobs: list[BodyJob] = []
         keys: dict[str, str] = {}
-        ahead, self._rendered_ahead = self._rendered_ahead, set()
         for lesson in lessons:
             page_url = targets.pages.get(lesson.source, "")
             key = keys[lesson.source] = self._body_key(lesson, page_url, embed_hosts)
@@ -333,7 +316,7 @@ class Engine:
             ):
                 records[lesson.source] = known
                 continue
-            jobs.append(body_job(lesson, targets, embed_hosts))
+            jobs.append(_body_job(lesson, targets, embed_hosts))
         if jobs and self._recall_memos is not None:
             self._recall_memos([job.source for job in jobs])
         rendered = in_pool(
@@ -345,8 +328,7 @@ class Engine:
         for job, body in zip(jobs, rendered, strict=True):
             records[job.source] = BodyRecord(keys[job.source], body)
         self.body_records = records
-        fresh = ahead.intersection(records).union(job.source for job in jobs)
-        return records, frozenset(fresh)
+        return records, frozenset(job.source for job in jobs)
 
     def _fill_html(self, bodies: dict[str, BodyRecord], sources: Iterable[str]) -> None:
         """Give these bodies' records their HTML where they lack it: read from the cache, or
@@ -360,7 +342,7 @@ class Engine:
             assert self._targets is not None
             targets, embed_hosts = self._targets
             set_targets(targets)
-            jobs = [body_job(lesson, targets, embed_hosts) for lesson in missing]
+            jobs = [_body_job(lesson, targets, embed_hosts) for lesson in missing]
             if self._recall_memos is not None:
                 self._recall_memos([job.source for job in jobs])
             for job, body in zip(jobs, render_bodies(jobs), strict=True):
@@ -592,35 +574,14 @@ class Engine:
         )
 
 
+def _body_job(lesson: Lesson, targets: LinkTargets, embed_hosts: frozenset[str]) -> BodyJob:
+    """What rendering `lesson`'s body takes; its page's address comes from `targets`."""
+    page_url = targets.pages.get(lesson.source, "")
+    return BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line, embed_hosts)
+
+
 def _visible_folder(entry: os.DirEntry[str]) -> bool:
     return not is_hidden(entry.name) and entry.is_dir(follow_symlinks=False)
-
-
-def _guessed_assets(content: str) -> frozenset[str]:
-    """The files under content/ (relative to it) that the walk will likely publish as
-    assets: a guess, as rendering ahead needs no more (a wrong one renders a body again)."""
-    found: set[str] = set()
-    for folder, folders, files in os.walk(content):
-        folders[:] = [name for name in folders if not is_hidden(name)]
-        rel = os.path.relpath(folder, content)
-        for name in files:
-            if not is_hidden(name) and not name.endswith((".md", ".yml", ".yaml")):
-                found.add(name if rel == "." else f"{rel}/{name}".replace(os.sep, "/"))
-    return frozenset(found)
-
-
-def _guessed_embed_hosts(content: str) -> frozenset[str]:
-    """site.yml's `embed_hosts`, or none where it cannot be read (the walk says why)."""
-    from clawdemy_site.content.documents import parse_site_config
-    from clawdemy_site.content.fields import Problems
-
-    try:
-        with open(os.path.join(content, "site.yml"), encoding="utf-8") as stream:
-            text = stream.read(MAX_TEXT_BYTES + 1)
-    except (OSError, UnicodeDecodeError):
-        return frozenset()
-    config = parse_site_config(text, Problems("site.yml"))
-    return frozenset(config.embed_hosts) if config is not None else frozenset()
 
 
 def publishing_conflicts(

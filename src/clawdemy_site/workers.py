@@ -35,7 +35,6 @@ if TYPE_CHECKING:
 POOL_MIN_ITEMS = 120
 
 _worker_targets: LinkTargets | None = None
-_worker_hosts: frozenset[str] = frozenset()
 _worker_env: tuple[Path, jinja2.Environment] | None = None
 
 
@@ -64,27 +63,6 @@ class BodyJob:
     body_line: int
     #: Hosts whose pages an iframe may show (site.yml `embed_hosts`).
     embed_hosts: frozenset[str] = frozenset()
-
-
-def body_job(lesson: Lesson, targets: LinkTargets, embed_hosts: frozenset[str]) -> BodyJob:
-    """What rendering `lesson`'s body takes; its page's address comes from `targets`."""
-    page_url = targets.pages.get(lesson.source, "")
-    return BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line, embed_hosts)
-
-
-def parse_and_render(
-    jobs: list[LessonJob],
-) -> list[tuple[Lesson | None, tuple[Diagnostic, ...], RenderedBody | None]]:
-    """Each lesson file parsed, and its body rendered with the targets and embed hosts set
-    before: a cold build's guess at them, made before the site is read. The engine keeps a
-    body only where its key and its links' answers are the build's own."""
-    assert _worker_targets is not None
-    parsed = parse_lessons(jobs)
-    lessons = [lesson for lesson, _ in parsed if lesson is not None]
-    rendered = iter(
-        render_bodies([body_job(each, _worker_targets, _worker_hosts) for each in lessons])
-    )
-    return [(lesson, found, None if lesson is None else next(rendered)) for lesson, found in parsed]
 
 
 def render_bodies(jobs: list[BodyJob]) -> list[RenderedBody]:
@@ -204,11 +182,9 @@ def _start_worker() -> None:
             pass
 
 
-def set_targets(targets: LinkTargets, embed_hosts: frozenset[str] = frozenset()) -> None:
-    """The link targets bodies are rendered with here (and the embed hosts that
-    `parse_and_render` renders with), inherited by the workers forked next."""
-    global _worker_targets, _worker_hosts
-    _worker_targets, _worker_hosts = targets, embed_hosts
+def set_targets(targets: LinkTargets) -> None:
+    global _worker_targets
+    _worker_targets = targets
 
 
 _Item = TypeVar("_Item")

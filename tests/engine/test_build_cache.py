@@ -294,54 +294,6 @@ def test_lessons_parsed_ahead_in_a_cold_build_are_kept_for_the_next_one(
     assert in_the_walk == ["content/t/02-next.md"]
 
 
-@pytest.mark.parametrize("draft_linked", [False, True])
-def test_a_cold_build_renders_bodies_as_it_parses_them_and_again_where_its_guess_was_wrong(
-    site: Path, monkeypatch: pytest.MonkeyPatch, draft_linked: bool
-) -> None:
-    """A pooled cold build renders each body in the pass that parses its lesson, with the
-    link targets and embed hosts guessed from the files (assets found, no drafts). The
-    build then renders again only the bodies whose links the guess answered wrongly (one
-    linking to a draft), and its output and its errors are those of a build without a pool."""
-    import clawdemy_site.engine as engine_module
-
-    content = site / "content"
-    hosts = "embed_hosts: [video.example]\n"
-    (content / "site.yml").write_text((content / "site.yml").read_text() + hosts)
-    (content / "t" / "figure.png").write_bytes(b"\x89PNG\r\n\x1a\n")
-    (content / "t" / "03-draft.md").write_text(lesson_text(3, "draft: true\n", title="Draft"))
-    body = "![A figure](figure.png)\n\n<iframe src='https://video.example/v' title='V'></iframe>\n"
-    if draft_linked:
-        body += "\nSee [the draft](03-draft.md).\n"
-    (content / "t" / "04-media.md").write_text(lesson_text(4, title="Media", body=body))
-    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cache-one"))
-    one = run("--out", "one")
-
-    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
-    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
-    pooled: list[tuple[str, int]] = []
-    real_in_pool = engine_module.in_pool
-
-    def counted(function: Callable[..., list[object]], items: list[object], **kw: Any) -> Any:
-        pooled.append((function.__name__, len(items)))
-        return real_in_pool(function, items, **kw)
-
-    monkeypatch.setattr(engine_module, "in_pool", counted)
-    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cache-two"))
-    two = run("--out", "two")
-
-    assert two == (one[0], one[1].replace("into one", "into two"))
-    rendered_again = 1 if draft_linked else 0  # only 04-media, whose link names a draft
-    assert pooled[:2] == [("parse_and_render", 5), ("render_bodies", rendered_again)]
-    if draft_linked:
-        assert two[0] == 1
-        assert "content/t/04-media.md:" in two[1] and "draft" in two[1]
-    else:
-        assert two[0] == 0
-        assert tree(site / "one") == tree(site / "two")
-        media = (site / "two" / "t" / "04-media" / "index.html").read_text()
-        assert 'src="../figure.png"' in media and 'src="https://video.example/v"' in media
-
-
 def test_a_failed_write_keeps_the_rendered_bodies_and_ctrl_c_waits_for_the_cache(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
