@@ -449,14 +449,10 @@ def _build(
         and set(reuse) == set(known)
     )
     if not no_change:
-        # The lessons and bodies are saved to the cache in a thread (pickling, and SQLite,
-        # which lets go of the GIL) while this one writes the site: those records hold
-        # whatever becomes of the write, as they do when a build fails. The write stays in
-        # this thread, which Ctrl-C interrupts and which then removes what it staged.
-        from concurrent.futures import ThreadPoolExecutor
-
-        saver = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clawdemy-cache")
-        saving = saver.submit(cache.save, put=saved, drop=gone)
+        # The lessons and bodies go into the cache first: they hold whatever becomes of the
+        # write, as they do when a build fails, so a failed write loses no rendering.
+        cache.save(put=saved, drop=gone)
+        saved, gone = [], []
         try:
             write_site(
                 out,
@@ -473,10 +469,6 @@ def _build(
                 f"error: cannot write the site into {options.out_dir}{where}:"
                 f" {exc.strerror or exc}; the previous build, if any, is left as it was"
             ) from None
-        finally:
-            saver.shutdown(wait=True)
-        saving.result()
-        saved, gone = [], []
     for bundle, origin in made:  # the search bundles made anew
         for path in sorted((out / bundle.folder).rglob("*")):
             if path.is_file():

@@ -192,9 +192,7 @@ class BuildCache:
             vouched = False
         with suppress(FileNotFoundError):
             checked.unlink()  # this run may change the file: the next one checks it
-        # A build saves its records from a thread of its own while it writes the site; the
-        # connection is never used by two threads at once.
-        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(path, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")

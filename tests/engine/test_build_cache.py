@@ -294,14 +294,11 @@ def test_lessons_parsed_ahead_in_a_cold_build_are_kept_for_the_next_one(
     assert in_the_walk == ["content/t/02-next.md"]
 
 
-def test_a_failed_write_keeps_the_rendered_bodies_and_ctrl_c_waits_for_the_cache(
+def test_a_failed_write_keeps_the_rendered_bodies(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The cache saves the lessons and bodies in a thread while the site is written: a write
-    that fails keeps them (the next build renders nothing again), and Ctrl-C during the
-    write leaves once the cache's thread is done, the previous site in place."""
-    import threading
-
+    """The lessons and bodies are saved to the cache before the site is written: a write
+    that fails keeps them, and the next build renders nothing again."""
     import clawdemy_site.engine as engine_module
     import clawdemy_site.write as write_module
 
@@ -313,21 +310,14 @@ def test_a_failed_write_keeps_the_rendered_bodies_and_ctrl_c_waits_for_the_cache
     def full(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
     with monkeypatch.context() as failing:
         failing.setattr(write_module, "write_site", full)
         code, stderr = run()
-        assert (code, stderr) == (
-            1,
-            "error: cannot write the site into build: No space left on device;"
-            " the previous build, if any, is left as it was\n",
-        )
-        failing.setattr(write_module, "write_site", interrupted)
-        with pytest.raises(KeyboardInterrupt):
-            build_site(BuildOptions(site / "content", TEMPLATES, site / "build", search=False))
-        assert not [t for t in threading.enumerate() if t.name.startswith("clawdemy-cache")]
+    assert (code, stderr) == (
+        1,
+        "error: cannot write the site into build: No space left on device;"
+        " the previous build, if any, is left as it was\n",
+    )
     assert tree(site / "build") == before
     pooled: list[tuple[str, int]] = []
     real_in_pool = engine_module.in_pool
