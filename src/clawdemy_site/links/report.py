@@ -83,11 +83,7 @@ def _write_json(value: object, newline: str, parts: list[str]) -> None:
         opening = "{" + inner
         for key, item in value.items():
             parts += (opening, encode_basestring(key), ": ")
-            scalar = _scalar_json(item)
-            if scalar is None:
-                _write_json(item, inner, parts)
-            else:
-                parts.append(scalar)
+            _write_item(item, inner, parts)
             opening = "," + inner
         parts.append(newline + "}")
     elif isinstance(value, list | tuple) and value:
@@ -95,16 +91,21 @@ def _write_json(value: object, newline: str, parts: list[str]) -> None:
         opening = "[" + inner
         for item in value:
             parts.append(opening)
-            scalar = _scalar_json(item)
-            if scalar is None:
-                _write_json(item, inner, parts)
-            else:
-                parts.append(scalar)
+            _write_item(item, inner, parts)
             opening = "," + inner
         parts.append(newline + "]")
     else:  # a float, an empty container, a key that is not a string: as json.dumps does
         text = _scalar_json(value) or json.dumps(value, indent=2, ensure_ascii=False)
         parts.append(text.replace("\n", newline))
+
+
+def _write_item(item: object, newline: str, parts: list[str]) -> None:
+    """Append one member of a container: a scalar as it is, a container indented."""
+    scalar = _scalar_json(item)
+    if scalar is None:
+        _write_json(item, newline, parts)
+    else:
+        parts.append(scalar)
 
 
 def _scalar_json(value: object) -> str | None:
