@@ -208,9 +208,10 @@ class BuildCache:
             elif found[0] != version:
                 raise CacheUnusable("it was written by another version of clawdemy")
             if not vouched:
-                found = db.execute("PRAGMA quick_check(1)").fetchone()
-                if found != ("ok",):
-                    raise CacheUnusable(f"SQLite's check of it failed: {found[0] if found else ''}")
+                verdict = db.execute("PRAGMA quick_check(1)").fetchone()
+                if verdict != ("ok",):
+                    said = verdict[0] if verdict else "no answer"
+                    raise CacheUnusable(f"SQLite's check of it failed: {said}")
         except BaseException:
             db.close()
             raise
