@@ -199,15 +199,11 @@ def _memo_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
     when last rendered."""
 
     def recall(sources: list[str]) -> None:
-        from clawdemy_site.render.highlight import remember_highlights
-        from clawdemy_site.render.mathml import remember_mathml
+        from clawdemy_site.render import highlight, mathml
 
-        for conversions in cache.get_some("math", sources).values():
-            if isinstance(conversions, tuple):
-                remember_mathml(conversions)
-        for highlights in cache.get_some("code", sources).values():
-            if isinstance(highlights, tuple):
-                remember_highlights(highlights)
+        for kind, memo in (("math", mathml.MEMO), ("code", highlight.MEMO)):
+            for kept in cache.get_some(kind, sources).values():
+                memo.remember(kept)
 
     return recall
 

@@ -20,6 +20,7 @@ from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
+from clawdemy_site.render.memo import BodyMemo
 from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -389,7 +390,7 @@ def test_math_that_did_not_change_is_not_converted_again(
     with monkeypatch.context() as pooled:  # converted in workers, which keep nothing
         pooled.setattr(workers_module, "POOL_MIN_ITEMS", 1)
         assert run()[0] == 0
-    monkeypatch.setattr(mathml, "_converted", {})  # as in a new process
+    monkeypatch.setattr(mathml, "MEMO", BodyMemo(4096, lambda key: True))  # a new process
     monkeypatch.setitem(sys.modules, "latex2mathml.converter", None)  # loading it fails
     lesson = site / "content" / edited
     lesson.write_text(lesson.read_text().replace(": $", ", edited: $"))
@@ -414,7 +415,7 @@ def test_code_that_did_not_change_is_not_highlighted_again(
     with monkeypatch.context() as pooled:  # highlighted in workers, which keep nothing
         pooled.setattr(workers_module, "POOL_MIN_ITEMS", 1)
         assert run()[0] == 0
-    monkeypatch.setattr(highlight, "_highlighted", {})  # as in a new process
+    monkeypatch.setattr(highlight, "MEMO", BodyMemo(4096, lambda key: True))  # a new process
 
     def refused(*args: object, **kwargs: object) -> str:
         raise AssertionError("a code block was highlighted again")
@@ -601,11 +602,11 @@ def test_the_memos_keep_at_most_their_size_whatever_the_cache_gives_back(
 ) -> None:
     from clawdemy_site.render import highlight, mathml
 
-    monkeypatch.setattr(highlight, "_highlighted", {})
-    monkeypatch.setattr(highlight, "MEMO_SIZE", 3)
-    monkeypatch.setattr(mathml, "_converted", {})
-    monkeypatch.setattr(mathml, "MEMO_SIZE", 3)
-    highlight.remember_highlights(tuple((f"key{n}", f"<pre>{n}</pre>") for n in range(5)))
-    mathml.remember_mathml(tuple((f"x_{n}", False, f"<math>{n}</math>") for n in range(5)))
-    assert list(highlight._highlighted) == ["key2", "key3", "key4"]
-    assert list(mathml._converted) == [("x_2", False), ("x_3", False), ("x_4", False)]
+    monkeypatch.setattr(highlight.MEMO, "size", 3)
+    monkeypatch.setattr(highlight.MEMO, "_known", {})
+    monkeypatch.setattr(mathml.MEMO, "size", 3)
+    monkeypatch.setattr(mathml.MEMO, "_known", {})
+    highlight.MEMO.remember(tuple((f"key{n}", f"<pre>{n}</pre>") for n in range(5)))
+    mathml.MEMO.remember(tuple(((f"x_{n}", False), f"<math>{n}</math>") for n in range(5)))
+    assert highlight.MEMO.keys() == ["key2", "key3", "key4"]
+    assert mathml.MEMO.keys() == [("x_2", False), ("x_3", False), ("x_4", False)]

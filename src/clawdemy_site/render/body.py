@@ -81,9 +81,9 @@ class RenderedBody:
     ids: frozenset[str] = frozenset()
     exercises: tuple[BodyExercise, ...] = ()
     headings: tuple[BodyHeading, ...] = ()
-    #: The math converted (TeX, display or not, MathML): a build cache keeps it apart, to
+    #: The math converted ((TeX, display or not), MathML): a build cache keeps it apart, to
     #: render the body again without the converter while its math stays the same.
-    math: tuple[tuple[str, bool, str], ...] = ()
+    math: tuple[tuple[tuple[str, bool], str], ...] = ()
     #: The code blocks highlighted (a digest of each block and its settings, the HTML), kept
     #: apart as the math is, to render the body again without Pygments' lexers.
     code: tuple[tuple[str, str], ...] = ()

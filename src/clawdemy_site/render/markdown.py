@@ -534,8 +534,8 @@ def render_body(
     converter = _get_converter()
     converter.rewriter.ctx = ctx
     converter.math_problems.clear()
-    mathml.start_body()
-    highlight.start_body()
+    for memo in (mathml.MEMO, highlight.MEMO):
+        memo.start_body()
     converter.callouts.begin(ctx.path, ctx.body_line, ctx.problems)
     math_problems = converter.math_problems
     md = converter.md.reset()
@@ -566,8 +566,8 @@ def render_body(
             for found in exercises_in(body, body_line=body_line)
         ),
         _headings(getattr(md, "toc_tokens", [])),
-        mathml.body_conversions(),
-        highlight.body_highlights(),
+        mathml.MEMO.used(),
+        highlight.MEMO.used(),
     )
 
 
