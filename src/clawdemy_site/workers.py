@@ -148,12 +148,14 @@ def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_Outcome
 
     state = _worker_pages
     assert state is not None
-    config = state.site.config
     env = _environment(templates_dir)
     out: list[_OutcomeOfPage] = []
     for page in pages:
         inputs = SiteInputs(state.site, state.plan, state.body_of, state.index)
         view = page_view(inputs, page)
+        # Every template is given the site's settings (its title, language, address), so
+        # every page reads them, whatever its view does.
+        config = inputs.config()
         read = frozenset(inputs.read)
         try:
             text = render_page(env, page, view, config, templates_dir=templates_dir)

@@ -1,7 +1,7 @@
 """An incremental build is byte for byte a cold build of the same content.
 
 Hypothesis draws sequences of edits (a body, a title, a reference, a lesson added or
-removed, a track.yml, a template, a static file). After each edit the site is built
+removed, a track.yml, site.yml, a template, a static file). After each edit the site is built
 incrementally (cache and output kept from the build before) and cold (new cache, new
 output), and the two trees must be identical, the search index included, split into
 bundles as `search.BUNDLES` above 1 would: tracks `a` and `b` have bundles of their own,
@@ -63,6 +63,7 @@ EDITS = st.sampled_from(
         "add-lesson",
         "remove-lesson",
         "track",
+        "site",
         "template",
         "static",
         "asset",
@@ -93,6 +94,12 @@ def apply(root: Path, edit: str, step: int) -> None:
     elif edit == "track":
         (content / "a" / "track.yml").write_text(
             f"title: Track a, take {step}\nsummary: Changed {step}.\n"
+        )
+    elif edit == "site":  # every page shows the site's title, language and address
+        (content / "site.yml").write_text(
+            SITE.replace("Test site", f"Test site {step}")
+            .replace("language: en", "language: de" if step % 2 else "language: en")
+            .replace("/course/", f"/course{step}/")
         )
     elif edit == "template":
         path = root / "templates" / "base.html"
