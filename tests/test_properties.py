@@ -29,7 +29,7 @@ from clawdemy_site.content.yamlnodes import YamlError, parse_yaml
 from clawdemy_site.links.fragments import AnchorScanner, BodyDecoder, wanted_fragment
 from clawdemy_site.plan import LinkTargets
 from clawdemy_site.render.markdown import render_body
-from clawdemy_site.workers import scan_html
+from clawdemy_site.workers import _ATTRIBUTE, _attributes, scan_html
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PATH = "content/t/02-x.md"
@@ -217,6 +217,24 @@ def test_the_link_extractor_reads_any_html(markup: str) -> None:
     ids, links = scan_html(markup)
     assert all(isinstance(link, str) for link in links)
     assert all(isinstance(ident, str) for ident in ids)
+
+
+SPACES = st.sampled_from(["", " ", "\n", "\t", "  "])
+ATTRIBUTES = st.tuples(
+    SPACES,
+    st.sampled_from(["id", "href", "src", "ID", "class", "xid"]),
+    SPACES,
+    st.sampled_from(["=", ""]),
+    SPACES,
+    st.sampled_from(['"a b"', "'#c'", '"', "'", "x", '""']),
+).map("".join)
+NOISE = st.sampled_from(["<a", ">", "=", " ", "text", "id", '"'])
+
+
+@PROPERTY
+@given(st.lists(st.one_of(ATTRIBUTES, NOISE), max_size=12).map("".join))
+def test_the_fast_attribute_scan_finds_what_the_general_one_does(markup: str) -> None:
+    assert _attributes(markup) == _ATTRIBUTE.findall(markup)
 
 
 @PROPERTY

@@ -239,13 +239,24 @@ def in_pool(
 
 #: An id or a link target in rendered HTML (double or single quotes), for link checks.
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+#: The same for a page with no space before any `=`: it starts at the `=`, a character the
+#: engine can skip to, where `_ATTRIBUTE` is tried at every character (2.5 times as long).
+_VALUE = re.compile(r"""=(?:(?<=\s(id)=)|(?<=\s(href)=)|(?<=\s(src)=))\s*(?:"([^"]*)"|'([^']*)')""")
+_SPACE_BEFORE_EQUALS = (" =", "\t=", "\n=", "\r=", "\f=")
+
+
+def _attributes(text: str) -> list[tuple[str, str, str]]:
+    """Each (name, double-quoted value, single-quoted value) of `_ATTRIBUTE` in `text`."""
+    if any(space in text for space in _SPACE_BEFORE_EQUALS):
+        return _ATTRIBUTE.findall(text)
+    return [(i or h or s, double, single) for i, h, s, double, single in _VALUE.findall(text)]
 
 
 def scan_html(text: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """The ids a page offers and the addresses it links to, in order."""
     ids: set[str] = set()
     links: list[str] = []
-    for name, double, single in _ATTRIBUTE.findall(text):
+    for name, double, single in _attributes(text):
         value = html.unescape(double or single)
         if name == "id":
             ids.add(value)

