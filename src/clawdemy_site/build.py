@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 
 from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir, code_version
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
-from clawdemy_site.identity import FileIdentity, file_identity, racy_window, scan_folders
+from clawdemy_site.identity import (
+    FileIdentity,
+    file_identity,
+    identity_of,
+    racy_window,
+    scan_folders,
+)
 from clawdemy_site.outguard import BUILD_MARKER
 
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
@@ -101,8 +107,7 @@ def _ignore(_: str) -> None:
 
 @dataclass(frozen=True)
 class PageRecords:
-    """Every page's record and the fingerprints of the inputs they were checked against,
-    kept as one value: pages share their input ids, which one pickle stores once."""
+    """Every page's record and the fingerprints of the inputs they were checked against."""
 
     pages: Mapping[str, PageRecord]
     prints: Mapping[str, str]
@@ -111,9 +116,54 @@ class PageRecords:
     template_refs: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class _PagePrints:
+    """What the cache keeps of `PageRecords` beside the records themselves."""
+
+    prints: Mapping[str, str]
+    template_refs: Mapping[str, tuple[str, ...]]
+
+
+#: The cache keeps page records in rows of one top folder each (a track's pages together,
+#: as they share the ids of the inputs they read, which one pickle stores once): a build
+#: writes again only the rows of the pages it rendered (re-pickling every record took 30 ms
+#: of a one-lesson build on 1,000 lessons).
+_PAGES = "pages"
+
+
+def _page_folder(record: PageRecord) -> str:
+    return record.file.split("/", 1)[0] if "/" in record.file else ""
+
+
 def _page_records(cache: BuildCache) -> PageRecords | None:
-    found = cache.get_meta("pages")
-    return found if isinstance(found, PageRecords) else None
+    found = cache.get_meta(_PAGES)
+    if not isinstance(found, _PagePrints):
+        return None
+    pages: dict[str, PageRecord] = {}
+    for folder in cache.get_all(_PAGES).values():
+        if isinstance(folder, dict):
+            pages.update(folder)
+    return PageRecords(pages, found.prints, found.template_refs)
+
+
+def _stored_page_records(
+    pages: Mapping[str, PageRecord], cached: PageRecords | None
+) -> tuple[list[tuple[str, str, object]], list[tuple[str, str]]]:
+    """The rows of page records to write (a folder with a page rendered, added or gone)
+    and those to remove (a folder without pages now)."""
+    now: dict[str, dict[str, PageRecord]] = {}
+    for key, record in pages.items():
+        now.setdefault(_page_folder(record), {})[key] = record
+    before: dict[str, dict[str, PageRecord]] = {}
+    for key, record in (cached.pages if cached is not None else {}).items():
+        before.setdefault(_page_folder(record), {})[key] = record
+    put: list[tuple[str, str, object]] = [
+        (_PAGES, folder, records)
+        for folder, records in now.items()
+        if records.keys() != before.get(folder, {}).keys()
+        or any(record is not before[folder][key] for key, record in records.items())
+    ]
+    return put, [(_PAGES, folder) for folder in before if folder not in now]
 
 
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
@@ -236,15 +286,31 @@ def _source_signature(path: Path) -> str:
     return f"copy:{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def _unchanged(out: Path, rel: str, known: OutputFile | None, made_from: str) -> bool:
-    """True when `out/rel` is the file the last build wrote from the same thing."""
-    if known is None or known.made_from != made_from:
-        return False
-    try:
-        stat = os.stat(f"{out}/{rel}")
-    except OSError:
-        return False
-    return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
+class _OutputBefore:
+    """The output folder as this build finds it, against what the last build wrote there:
+    each file is looked at once (a build asks of each file more than once)."""
+
+    def __init__(self, out: Path, last: LastBuild | None) -> None:
+        self.root = str(out)
+        self.known: Mapping[str, OutputFile] = last.files if last is not None else {}
+        self._inodes: dict[str, int] = {}
+
+    def unchanged(self, rel: str, made_from: str) -> bool:
+        """True when `rel` is the file the last build wrote from the same thing."""
+        known = self.known.get(rel)
+        if known is None or known.made_from != made_from:
+            return False
+        try:
+            stat = os.stat(f"{self.root}/{rel}")
+        except OSError:
+            return False
+        self._inodes[rel] = stat.st_ino
+        return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
+
+    @property
+    def inodes(self) -> Mapping[str, int]:
+        """The inode of each file found unchanged (the writer need not look again)."""
+        return self._inodes
 
 
 def _last_build(cache: BuildCache, out: Path) -> LastBuild | None:
@@ -267,9 +333,7 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             known = cache.get_meta("manifest")
             if isinstance(known, InputManifest) and _still(known, settings, scanned, options):
                 return known.result
-            built, files = _build(options, cache, folder)
-            out = options.out_dir.resolve()
-            output = {rel: file_identity(f"{out}/{rel}") or (0, 0, 0, 0) for rel in files}
+            built, output = _build(options, cache, folder)
             manifest = InputManifest(settings, scanned, taken_at, output, built)
             cache.save(put=(), meta={"manifest": manifest})
             return built
@@ -278,7 +342,7 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
 
 
 def _search_index(
-    result: EngineResult, out: Path, known: Mapping[str, OutputFile]
+    result: EngineResult, before: _OutputBefore
 ) -> tuple[dict[str, str], list[tuple[Bundle, str]], bytes]:
     """The search bundles (search.py): the last build's files of each bundle made from the
     same pages and still intact (kept, each to its origin), the bundles to make anew (each
@@ -302,8 +366,8 @@ def _search_index(
         made_of = [site.config.language, pagefind, f"first={bundle.first}"]
         made_of += [f"{page} {digests[page]}" for page in bundle.pages]
         origin = "search:" + _file_digest("\n".join(made_of).encode())
-        previous = [rel for rel in known if rel.startswith(bundle.folder)]
-        if previous and all(_unchanged(out, rel, known.get(rel), origin) for rel in previous):
+        previous = [rel for rel in before.known if rel.startswith(bundle.folder)]
+        if previous and all(before.unchanged(rel, origin) for rel in previous):
             kept.update(dict.fromkeys(previous, origin))
         else:
             make.append((bundle, origin))
@@ -359,20 +423,22 @@ def _still(
 
 def _build(
     options: BuildOptions, cache: BuildCache, cache_folder: Path
-) -> tuple[BuildResult, list[str]]:
-    """The build, and every file it leaves in the output folder. The cache folder keeps the
-    build before the last one (its spare) and the trash being deleted."""
+) -> tuple[BuildResult, dict[str, FileIdentity]]:
+    """The build, and every file it leaves in the output folder (with its identity once
+    written). The cache folder keeps the build before the last one (its spare) and the
+    trash being deleted."""
     from clawdemy_site.engine import EngineOptions
     from clawdemy_site.render.templates import known_references
     from clawdemy_site.write import write_site
 
     out = options.out_dir.resolve()
     last = _last_build(cache, out)
+    before = _OutputBefore(out, last)
     cached = _page_records(cache)
     pages: dict[str, PageRecord] = {}  # those whose file is still as the last build left it
     if last is not None and cached is not None:
         for key, record in cached.pages.items():
-            if _unchanged(out, record.file, last.files.get(record.file), record.digest):
+            if before.unchanged(record.file, record.digest):
                 pages[key] = record
     engine = _cached_engine(
         cache,
@@ -401,11 +467,11 @@ def _build(
     copies: dict[str, Path] = {}
     reuse: dict[str, Path] = {}
     made_from: dict[str, str] = {}
-    known = last.files if last is not None else {}
+    known = before.known
     for record in result.pages.values():
         made_from[record.file] = record.digest
         data = result.rendered.get(record.file)
-        if data is None or _unchanged(out, record.file, known.get(record.file), record.digest):
+        if data is None or before.unchanged(record.file, record.digest):
             reuse[record.file] = out / record.file
         else:
             files[record.file] = data
@@ -415,7 +481,7 @@ def _build(
     others += [(rel, _source_signature(src), src) for rel, src in result.copies.items()]
     for rel, origin, payload in others:  # made files, then files copied as they are
         made_from[rel] = origin
-        if _unchanged(out, rel, known.get(rel), origin):
+        if before.unchanged(rel, origin):
             reuse[rel] = out / rel
         elif isinstance(payload, bytes):
             files[rel] = payload
@@ -426,11 +492,11 @@ def _build(
     if options.search:
         from clawdemy_site.search import MANIFEST
 
-        kept, made, listing = _search_index(result, out, known)
+        kept, made, listing = _search_index(result, before)
         for rel, origin in kept.items():
             made_from[rel], reuse[rel] = origin, out / rel
         made_from[MANIFEST] = _file_digest(listing)
-        if _unchanged(out, MANIFEST, known.get(MANIFEST), made_from[MANIFEST]):
+        if before.unchanged(MANIFEST, made_from[MANIFEST]):
             reuse[MANIFEST] = out / MANIFEST
         else:
             files[MANIFEST] = listing
@@ -458,6 +524,7 @@ def _build(
                 trash=cache_folder / "trash",
                 finish=finish,
                 spare=cache_folder / "spare",
+                inodes=before.inodes,
             )
         except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
             where = f" ({exc.filename})" if exc.filename else ""
@@ -470,18 +537,19 @@ def _build(
             if path.is_file():
                 made_from[path.relative_to(out).as_posix()] = origin
     outputs: dict[str, OutputFile] = {}
+    identities: dict[str, FileIdentity] = {}
     for rel, origin in made_from.items():
-        if no_change and rel in known:
-            outputs[rel] = known[rel]
-            continue
         stat = os.stat(f"{out}/{rel}")
         outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
+        identities[rel] = identity_of(stat)
+    identities[BUILD_MARKER] = file_identity(out / BUILD_MARKER) or (0, 0, 0, 0)
+    page_rows, pages_gone = _stored_page_records(result.pages, cached)
     cache.save(
-        put=saved,
-        drop=gone,
+        put=[*saved, *page_rows],
+        drop=[*gone, *pages_gone],
         meta={
             "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
-            "pages": PageRecords(result.pages, result.prints, known_references()),
+            _PAGES: _PagePrints(result.prints, known_references()),
             "lesson-prints": engine.stored_lesson_prints(),
         },
     )
@@ -496,4 +564,4 @@ def _build(
         warnings=result.diagnostics,
         lessons=sum(len(track.lessons) for track in site.tracks),
         tracks=len(site.tracks),
-    ), [*made_from, BUILD_MARKER]
+    ), identities

@@ -76,6 +76,31 @@ def test_a_body_edit_rewrites_only_its_lesson_page(site: Path) -> None:
     assert changed == [".clawdemy-build", "t/01-intro/index.html", "t/print/index.html"]
 
 
+def test_a_body_edit_stores_again_only_the_page_records_of_its_track(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clawdemy_site.buildcache import BuildCache
+
+    stored: list[tuple[str, str]] = []
+    save = BuildCache.save
+
+    def spy(self: BuildCache, **kwargs: Any) -> None:
+        puts = list(kwargs.pop("put", ()))
+        stored.extend((kind, key) for kind, key, _ in puts if kind == "pages")
+        save(self, put=puts, **kwargs)
+
+    monkeypatch.setattr(BuildCache, "save", spy)
+    assert run()[0] == 0
+    assert sorted(stored) == [("pages", ""), ("pages", "credits"), ("pages", "t"), ("pages", "u")]
+    stored.clear()
+    lesson = site / "content" / "t" / "01-intro.md"
+    lesson.write_text(lesson.read_text().replace("Hello.", "Hello again."))
+    assert run()[0] == 0
+    assert stored == [("pages", "t")]
+    assert run("--drafts")[0] == 0  # nothing rendered again: no row written
+    assert stored == [("pages", "t")]
+
+
 def test_a_title_edit_rewrites_the_pages_that_show_it_and_nothing_in_other_tracks(
     site: Path,
 ) -> None:
@@ -183,6 +208,26 @@ def test_sqlite_checks_the_cache_unless_it_is_as_the_last_build_left_it(
     lesson.write_text(lesson.read_text().replace("once more", "at last"))
     assert run()[0] == 0
     assert not checked()
+
+
+def test_sqlite_checks_the_cache_after_the_system_restarted(
+    site: Path, recording: type[_Recording], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache is never forced to the disk, so a system that stopped may have left it
+    damaged: a new boot id makes the next build check it."""
+    boot = tmp_path / "boot_id"
+    boot.write_text("first-boot\n")
+    monkeypatch.setattr("clawdemy_site.buildcache._BOOT_ID", boot)
+    assert run()[0] == 0
+    recording.statements.clear()
+    assert run()[0] == 0
+    assert not any(sql.startswith("PRAGMA quick_check") for sql in recording.statements)
+    boot.write_text("second-boot\n")
+    assert run()[0] == 0
+    assert any(sql.startswith("PRAGMA quick_check") for sql in recording.statements)
+    assert tuple(sql for sql in recording.statements if sql.startswith("PRAGMA synchronous"))[
+        :1
+    ] == ("PRAGMA synchronous=OFF",)
 
 
 def test_a_cache_that_fails_sqlite_s_check_is_discarded_with_a_note(
