@@ -27,7 +27,7 @@ from clawdemy_site.outguard import BUILD_MARKER
 
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
     from clawdemy_site.engine import Engine, EngineOptions, EngineResult
-    from clawdemy_site.records import BodyRecord, PageRecord
+    from clawdemy_site.records import PageRecord
     from clawdemy_site.search import Bundle
 
 Note = Callable[[str], None]
@@ -124,50 +124,69 @@ class _PagePrints:
     template_refs: Mapping[str, tuple[str, ...]]
 
 
-#: The cache keeps page records in rows of one top folder each (a track's pages together,
-#: as they share the ids of the inputs they read, which one pickle stores once): a build
-#: writes again only the rows of the pages it rendered (re-pickling every record took 30 ms
-#: of a one-lesson build on 1,000 lessons).
-_PAGES = "pages"
+# Lesson, body and page records are kept in rows of one top folder each (a track's lessons
+# and pages together): a build writes again only the rows of folders where a record changed,
+# and reads a few large values where it read thousands of small ones. At 1,000 lessons,
+# reading the bodies as 1,000 rows took three times as long as reading one value, and
+# pickling every page record again took 27 ms of each one-lesson build.
+_LESSONS, _BODIES, _PAGES = "lessons", "bodies", "pages"
+
+_Rows = tuple[list[tuple[str, str, object]], list[tuple[str, str]]]
 
 
-def _page_folder(record: PageRecord) -> str:
-    return record.file.split("/", 1)[0] if "/" in record.file else ""
+def _top_folder(path: str) -> str:
+    return path.split("/", 1)[0] if "/" in path else ""
 
 
-def _page_records(cache: BuildCache) -> PageRecords | None:
-    found = cache.get_meta(_PAGES)
-    if not isinstance(found, _PagePrints):
-        return None
-    pages: dict[str, PageRecord] = {}
-    for folder in cache.get_all(_PAGES).values():
-        if isinstance(folder, dict):
-            pages.update(folder)
-    return PageRecords(pages, found.prints, found.template_refs)
+def _page_folder(key: str, record: object) -> str:
+    file = getattr(record, "file", "")  # a PageRecord's
+    return _top_folder(file) if isinstance(file, str) else ""
 
 
-def _stored_page_records(
-    pages: Mapping[str, PageRecord], cached: PageRecords | None
-) -> tuple[list[tuple[str, str, object]], list[tuple[str, str]]]:
-    """The rows of page records to write (a folder with a page rendered, added or gone)
-    and those to remove (a folder without pages now)."""
-    now: dict[str, dict[str, PageRecord]] = {}
-    for key, record in pages.items():
-        now.setdefault(_page_folder(record), {})[key] = record
-    before: dict[str, dict[str, PageRecord]] = {}
-    for key, record in (cached.pages if cached is not None else {}).items():
-        before.setdefault(_page_folder(record), {})[key] = record
+def _key_folder(key: str, record: object) -> str:
+    return _top_folder(key)
+
+
+def _folder_rows(
+    kind: str,
+    now: Mapping[str, object],
+    before: Mapping[str, object],
+    folder_of: Callable[[str, object], str],
+) -> _Rows:
+    """The rows of `kind` to write (each folder where a record is new, changed or gone, by
+    identity) and to remove (each folder that has no record now)."""
+    grouped_now: dict[str, dict[str, object]] = {}
+    for key, record in now.items():
+        grouped_now.setdefault(folder_of(key, record), {})[key] = record
+    grouped_before: dict[str, dict[str, object]] = {}
+    for key, record in before.items():
+        grouped_before.setdefault(folder_of(key, record), {})[key] = record
     put: list[tuple[str, str, object]] = [
-        (_PAGES, folder, records)
-        for folder, records in now.items()
-        if records.keys() != before.get(folder, {}).keys()
-        or any(record is not before[folder][key] for key, record in records.items())
+        (kind, folder, records)
+        for folder, records in grouped_now.items()
+        if records.keys() != grouped_before.get(folder, {}).keys()
+        or any(record is not grouped_before[folder][key] for key, record in records.items())
     ]
-    return put, [(_PAGES, folder) for folder in before if folder not in now]
+    return put, [(kind, folder) for folder in grouped_before if folder not in grouped_now]
 
 
 def _records(cache: BuildCache, kind: str, of: type) -> dict[str, object]:
-    return {key: value for key, value in cache.get_all(kind).items() if isinstance(value, of)}
+    """Every record of `kind`, from its folders' rows."""
+    found: dict[str, object] = {}
+    for folder in cache.get_all(kind).values():
+        if isinstance(folder, dict):
+            found.update((k, v) for k, v in folder.items() if isinstance(v, of))
+    return found
+
+
+def _page_records(cache: BuildCache) -> PageRecords | None:
+    from clawdemy_site.records import PageRecord
+
+    found = cache.get_meta(_PAGES)
+    if not isinstance(found, _PagePrints):
+        return None
+    pages = _records(cache, _PAGES, PageRecord)
+    return PageRecords(pages, found.prints, found.template_refs)  # type: ignore[arg-type]
 
 
 def check_content(
@@ -218,8 +237,8 @@ def _cached_engine(
     lesson_prints = cache.get_meta("lesson-prints")
     return Engine(
         options,
-        lessons=_records(cache, "lesson", LessonRecord),  # type: ignore[arg-type]
-        bodies=_records(cache, "body", BodyRecord),  # type: ignore[arg-type]
+        lessons=_records(cache, _LESSONS, LessonRecord),  # type: ignore[arg-type]
+        bodies=_records(cache, _BODIES, BodyRecord),  # type: ignore[arg-type]
         pages=pages,
         prints=known.prints if known is not None else None,
         html=_html_reader(cache),
@@ -228,20 +247,41 @@ def _cached_engine(
     )
 
 
-def _stored_bodies(bodies: Mapping[str, BodyRecord]) -> list[tuple[str, str, object]]:
-    """Each body's record as the cache keeps it: the HTML apart (with the key it was made
-    under), so that a build reads only the HTML of the pages it renders again, and its math
-    and highlighted code apart, read only when the body is rendered again."""
+def _stored_records(
+    engine: Engine,
+    cached_lessons: Mapping[str, object],
+    cached_bodies: Mapping[str, object],
+    result: EngineResult,
+) -> _Rows:
+    """The rows that keep this run's lessons and bodies: each new body's record as the
+    cache keeps it (its HTML apart, with the key it was made under, so that a build reads
+    only the HTML of the pages it renders again; its math and highlighted code apart, read
+    only when the body is rendered again), and the folders whose records changed."""
     from clawdemy_site.records import BodyRecord
 
-    stored: list[tuple[str, str, object]] = []
-    for source, record in bodies.items():
-        kept = replace(record.body, html=None, math=(), code=())
-        stored.append(("body", source, BodyRecord(record.key, kept)))
-        stored.append(("html", source, (record.key, record.body.html)))
-        stored.append(("math", source, record.body.math))
-        stored.append(("code", source, record.body.code))
-    return stored
+    put: list[tuple[str, str, object]] = []
+    bodies: dict[str, object] = {}
+    for source, record in result.bodies.items():
+        if source not in result.new_bodies and source in cached_bodies:
+            bodies[source] = cached_bodies[source]  # as it was read: without its HTML
+            continue
+        bodies[source] = BodyRecord(record.key, replace(record.body, html=None, math=(), code=()))
+        put.append(("html", source, (record.key, record.body.html)))
+        put.append(("math", source, record.body.math))
+        put.append(("code", source, record.body.code))
+    drop = [
+        (kind, source)
+        for source in cached_bodies
+        if source not in result.bodies
+        for kind in ("html", "math", "code")
+    ]
+    for rows in (
+        _folder_rows(_LESSONS, engine.lesson_records, cached_lessons, _key_folder),
+        _folder_rows(_BODIES, bodies, cached_bodies, _key_folder),
+    ):
+        put += rows[0]
+        drop += rows[1]
+    return put, drop
 
 
 def _memo_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
@@ -446,19 +486,9 @@ def _build(
         cached,
         pages,
     )
-    cached_lessons, cached_bodies = set(engine.lesson_records), set(engine.body_records)
+    cached_lessons, cached_bodies = dict(engine.lesson_records), dict(engine.body_records)
     result = engine.run()
-    saved: list[tuple[str, str, object]] = [
-        ("lesson", key, record) for key, record in result.parsed.items()
-    ]
-    saved += _stored_bodies({key: result.bodies[key] for key in result.new_bodies})
-    gone = [("lesson", key) for key in cached_lessons if key not in result.loaded.lesson_files]
-    gone += [
-        (kind, key)
-        for key in cached_bodies
-        if key not in result.bodies
-        for kind in ("body", "html", "math", "code")
-    ]
+    saved, gone = _stored_records(engine, cached_lessons, cached_bodies, result)
     if not result.ok or fails(result.diagnostics, strict=options.strict):
         cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds
         raise ContentError(result.diagnostics, strict=options.strict)
@@ -543,7 +573,9 @@ def _build(
         outputs[rel] = OutputFile(origin, stat.st_size, stat.st_mtime_ns)
         identities[rel] = identity_of(stat)
     identities[BUILD_MARKER] = file_identity(out / BUILD_MARKER) or (0, 0, 0, 0)
-    page_rows, pages_gone = _stored_page_records(result.pages, cached)
+    page_rows, pages_gone = _folder_rows(
+        _PAGES, result.pages, cached.pages if cached is not None else {}, _page_folder
+    )
     cache.save(
         put=[*saved, *page_rows],
         drop=[*gone, *pages_gone],
