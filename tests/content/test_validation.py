@@ -412,6 +412,21 @@ CASES = [
         id="site-yml-unknown-key",
     ),
     pytest.param(
+        {
+            "site.yml": "titel: T\nbase_url: https://x.example/\nlanguage: english!\n"
+            "embed_hosts: [https://www.youtube.com/]\n"
+        },
+        [
+            "content/site.yml:1:1: error: unknown key `titel` in site.yml; did you mean"
+            " `title`?",
+            "content/site.yml:3:11: error: `language` must be a BCP 47 tag such as `en` or"
+            " `pt-BR`, not `english!`",
+            "content/site.yml:4:15: error: each item of `embed_hosts` must be a host name such"
+            " as `www.youtube.com`, not `https://www.youtube.com/`",
+        ],
+        id="site-yml-unknown-key-and-bad-values",
+    ),
+    pytest.param(
         {"site.yml": ""},
         ["content/site.yml:1:1: error: site.yml is empty"],
         id="site-yml-empty",
