@@ -697,7 +697,7 @@ def body_fragment_problems(
                     Diagnostic(
                         lesson_path,
                         link.line,
-                        1,
+                        link.column,
                         "error",
                         f"link `{link.written}` names `#{fragment}`, which is not an id on"
                         f" {shown}: link to one of its headings (their ids are their words in"

@@ -38,7 +38,7 @@ def test_broken_fragments_are_reported_beside_broken_links_and_images(
         " to this lesson file",
         "content/t/02-two.md:8:10: error: link `javascript:alert(1)` uses the `javascript:`"
         " scheme; use http, https or mailto",
-        f"content/t/02-two.md:10:1: {FRAGMENT}",
+        f"content/t/02-two.md:10:17: {FRAGMENT}",
     ]
 
 

@@ -364,3 +364,14 @@ def test_raw_html_addresses_that_work_from_the_page_are_kept() -> None:
     rendered = render(body)
     assert messages(rendered) == []
     assert 'href="../02-b/"' in rendered.html and 'src="../images/seven.png"' in rendered.html
+
+
+def test_internal_links_carry_the_line_and_column_where_they_are_written() -> None:
+    body = "Intro, see [b](02-b.md#x).\n\n  Again [b](02-b.md#x).[^n]\n\n[^n]: A note.\n"
+    rendered = render(body)
+    assert [(link.written, link.line, link.column) for link in rendered.internal_links] == [
+        ("02-b.md#x", 10, 16),
+        ("02-b.md#x", 12, 13),
+        ("#fn:n", 12, 24),
+        ("#fnref:n", 14, 1),
+    ]

@@ -465,7 +465,8 @@ class _LinkRewriter(Treeprocessor):
                 element.set(attribute, rewritten)
             if rewritten != "#" and not urlsplit(written).scheme:
                 href = written if rewritten is None else rewritten
-                self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
+                line, column = self.ctx.link_position(written)
+                self.ctx.internal.append(InternalBodyLink(written, href, line, column))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
         # Raw HTML is stashed by now, blocks and inline tags alike, and put back afterwards.
@@ -476,13 +477,13 @@ class _LinkRewriter(Treeprocessor):
         where the author wrote `[^label]` (the reference) or `[^label]:` (the note)."""
         label = href.partition(":")[2]
         written = f"[^{label}]:" if backref else f"[^{label}]"
-        line = self.ctx.body_line
+        line, column = self.ctx.body_line, 1
         for offset, text in enumerate(self.ctx.lines):
             index = text.find(written)
             if index >= 0 and (backref or not text.startswith(":", index + len(written))):
-                line = self.ctx.body_line + offset
+                line, column = self.ctx.body_line + offset, index + 1
                 break
-        self.ctx.internal.append(InternalBodyLink(href, href, line))
+        self.ctx.internal.append(InternalBodyLink(href, href, line, column))
 
     def unclosed_math(self, root: etree.Element) -> None:
         """Warn of a `$$` left in the text: display math that opens and never closes.
