@@ -260,7 +260,7 @@ CASES = [
     pytest.param(
         {"t/001-again.md": lesson_text(1, title="Again")},
         [
-            "content/t/01-intro.md:1:1: error: lesson 1 of track `t` is also"
+            "content/t/01-intro.md:3:9: error: lesson 1 of track `t` is also"
             " content/t/001-again.md: give each lesson its own number"
         ],
         id="duplicate-lesson-number",

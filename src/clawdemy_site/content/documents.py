@@ -255,9 +255,9 @@ def parse_lesson(
         return None
     number = cast(int, values["lesson"])
     file_number = int(name_match["number"])
+    lesson_value = doc.get("lesson")
+    assert lesson_value is not None
     if number != file_number:
-        lesson_value = doc.get("lesson")
-        assert lesson_value is not None
         problems.add(
             lesson_value.pos,
             f"`lesson` is {number} but the file name says {name_match['number']}:"
@@ -305,6 +305,7 @@ def parse_lesson(
         body_line=parts.body_line,
         keypoints=cast("tuple[str, ...]", values.get("keypoints", ())),
         prerequisites=prerequisites,
+        number_pos=lesson_value.pos,
     )
 
 
