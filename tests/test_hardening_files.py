@@ -54,6 +54,20 @@ def test_a_byte_order_mark_does_not_move_positions(
     )
 
 
+def test_windows_line_ends_leave_no_stray_carriage_return_on_any_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "::: exercise Stage one file\nRun `git add`.\n:::\n\n## Next\n\nText.\n"
+    text = lesson_text(2, "objectives:\n  - Stage a file.\n", title="Windows", body=body)
+    files: Files = {"t/02-windows.md": text.replace("\n", "\r\n").encode()}
+    assert build(tmp_path, monkeypatch, files) == (0, [])
+    pages = sorted((tmp_path / "build").rglob("*.html"))
+    assert [page for page in pages if b"\r" in page.read_bytes()] == []
+    exercises = read_page(tmp_path / "build/t/exercises/index.html")
+    link = ("../02-windows/#exercise-stage-one-file", "Exercise 1: Stage one file")
+    assert link in exercises.body_anchors
+
+
 @pytest.mark.parametrize(
     ("rel", "text", "message"),
     [

@@ -366,7 +366,7 @@ def test_links_to_non_latin_heading_ids_are_checked_like_any_other(
     assert (code, problems) == (
         1,
         [
-            "content/t/03-y.md:6:1: error: link `02-x.md#你好` names `#你好`, which is not an id"
+            "content/t/03-y.md:6:66: error: link `02-x.md#你好` names `#你好`, which is not an id"
             " on `t/02-x/`: link to one of its headings (their ids are their words in lowercase,"
             " joined by dashes)"
         ],

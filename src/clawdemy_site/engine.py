@@ -525,7 +525,9 @@ class Engine:
         failed = site is None or any(
             d.severity == "error" and d not in tolerated for d in diagnostics
         )
-        if site is None or failed or not pages:
+        # Errors in bodies alone leave the site whole: it is planned and rendered still, so
+        # that the `#fragment`s of body links are checked too and reported in the same run.
+        if site is None or not pages:
             return EngineResult(
                 loaded, None if failed else site, None, tuple(sorted(set(diagnostics))), bodies,
                 parsed=parsed, new_bodies=new_bodies,
@@ -539,9 +541,16 @@ class Engine:
                 "the templates folder does not exist (see --templates)",
             )
             return EngineResult(
-                loaded, None, None, (missing,), bodies, parsed=parsed, new_bodies=new_bodies
+                loaded,
+                None,
+                None,
+                tuple(sorted({*diagnostics, missing})),
+                bodies,
+                parsed=parsed,
+                new_bodies=new_bodies,
             )
         plan = self._plan(site, loaded.draft_files)
+        last_records, last_prints = self.page_records, self._graph.prints
         records, rendered, template_problems = self._pages(site, plan, bodies)
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
@@ -558,6 +567,9 @@ class Engine:
             site, plan, copies, generated := self._generated(site, plan)
         )
         ok = not any(d.severity == "error" and d not in tolerated for d in diagnostics)
+        if not ok:  # nothing rendered in this run is published: the next run renders it again
+            self.page_records = dict(last_records)
+            self._graph.update(last_prints, self.page_records)
         return EngineResult(
             loaded,
             site if ok else None,
@@ -685,7 +697,7 @@ def body_fragment_problems(
                     Diagnostic(
                         lesson_path,
                         link.line,
-                        1,
+                        link.column,
                         "error",
                         f"link `{link.written}` names `#{fragment}`, which is not an id on"
                         f" {shown}: link to one of its headings (their ids are their words in"

@@ -20,8 +20,13 @@ UNCLOSED_MESSAGE = "the front matter is not closed: add a line `---` after the Y
         ),
         pytest.param(
             "---\r\ntitle: A\r\nlesson: 1\r\n---\r\nBody.\r\n",
-            SplitFile("title: A\r\nlesson: 1\r\n", 2, "Body.\r\n", 5),
+            SplitFile("title: A\nlesson: 1\n", 2, "Body.\n", 5),
             id="crlf",
+        ),
+        pytest.param(
+            "---\rtitle: A\r---\rBody.\r\rMore.\r",
+            SplitFile("title: A\n", 2, "Body.\n\nMore.\n", 4),
+            id="cr",
         ),
         pytest.param(
             "\ufeff---\ntitle: A\n---\nBody.\n",

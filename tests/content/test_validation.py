@@ -260,7 +260,7 @@ CASES = [
     pytest.param(
         {"t/001-again.md": lesson_text(1, title="Again")},
         [
-            "content/t/01-intro.md:1:1: error: lesson 1 of track `t` is also"
+            "content/t/01-intro.md:3:9: error: lesson 1 of track `t` is also"
             " content/t/001-again.md: give each lesson its own number"
         ],
         id="duplicate-lesson-number",
@@ -410,6 +410,21 @@ CASES = [
             " did you mean `description`?"
         ],
         id="site-yml-unknown-key",
+    ),
+    pytest.param(
+        {
+            "site.yml": "titel: T\nbase_url: https://x.example/\nlanguage: english!\n"
+            "embed_hosts: [https://www.youtube.com/]\n"
+        },
+        [
+            "content/site.yml:1:1: error: unknown key `titel` in site.yml; did you mean"
+            " `title`?",
+            "content/site.yml:3:11: error: `language` must be a BCP 47 tag such as `en` or"
+            " `pt-BR`, not `english!`",
+            "content/site.yml:4:15: error: each item of `embed_hosts` must be a host name such"
+            " as `www.youtube.com`, not `https://www.youtube.com/`",
+        ],
+        id="site-yml-unknown-key-and-bad-values",
     ),
     pytest.param(
         {"site.yml": ""},

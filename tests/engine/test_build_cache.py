@@ -290,7 +290,7 @@ def test_a_broken_fragment_in_a_body_fails_build_and_check_at_its_line(site: Pat
     lesson = site / "content" / "t" / "02-next.md"
     lesson.write_text(lesson.read_text().replace("#part-one", "#part-two"))
     message = (
-        "content/t/02-next.md:6:1: error: link `01-intro.md#part-two` names `#part-two`,"
+        "content/t/02-next.md:6:13: error: link `01-intro.md#part-two` names `#part-two`,"
         " which is not an id on `t/01-intro/`: link to one of its headings (their ids are"
         " their words in lowercase, joined by dashes)\n1 error, 0 warnings\n"
     )

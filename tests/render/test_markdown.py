@@ -309,3 +309,69 @@ def test_a_broken_link_written_twice_is_reported_at_each_place() -> None:
         " file under content/: write the path relative to this lesson file"
     )
     assert messages(rendered) == [f"{PATH}:10:9: {message}", f"{PATH}:12:11: {message}"]
+
+
+@pytest.mark.parametrize(
+    ("markup", "column", "message"),
+    [
+        pytest.param(
+            '<p><a href="02-b.md">next</a></p>',
+            13,
+            "raw HTML link `02-b.md` names `t/02-b.md`, but only Markdown links are rewritten,"
+            " so on the page it leads nowhere: write it as a Markdown link `[text](02-b.md)`,"
+            " or write the address from the page, `../02-b/`",
+            id="block",
+        ),
+        pytest.param(
+            'See <a href="02-b.md#top">next</a> now.',
+            14,
+            "raw HTML link `02-b.md#top` names `t/02-b.md`, but only Markdown links are"
+            " rewritten, so on the page it leads nowhere: write it as a Markdown link"
+            " `[text](02-b.md#top)`, or write the address from the page, `../02-b/#top`",
+            id="inline",
+        ),
+        pytest.param(
+            "Look: <img src='images/seven.png' alt='7'>",
+            17,
+            "raw HTML image `images/seven.png` names `t/images/seven.png`, but only Markdown"
+            " links are rewritten, so on the page it leads nowhere: write it as a Markdown"
+            " image `![alt text](images/seven.png)`, or write the address from the page,"
+            " `../images/seven.png`",
+            id="image",
+        ),
+        pytest.param(
+            '<a href="03-draft.md">d</a>',
+            10,
+            "raw HTML link `03-draft.md` names `t/03-draft.md`, which is not published in this"
+            " build: write it as a Markdown link `[text](03-draft.md)` to a published lesson"
+            " or file",
+            id="draft",
+        ),
+    ],
+)
+def test_raw_html_naming_a_content_file_is_an_error_where_it_is_written(
+    markup: str, column: int, message: str
+) -> None:
+    rendered = render(f"Intro.\n\n{markup}\n")
+    assert messages(rendered) == [f"{PATH}:12:{column}: error: {message}"]
+    assert [broken.diagnostic.message for broken in rendered.broken_links] == [message]
+    assert ".md" not in rendered.html and "images/" not in rendered.html
+    assert 'href="#"' in rendered.html or 'src="#"' in rendered.html
+
+
+def test_raw_html_addresses_that_work_from_the_page_are_kept() -> None:
+    body = '<a href="../02-b/">b</a> <img src="../images/seven.png" alt=""> <a href="#x">x</a>\n'
+    rendered = render(body)
+    assert messages(rendered) == []
+    assert 'href="../02-b/"' in rendered.html and 'src="../images/seven.png"' in rendered.html
+
+
+def test_internal_links_carry_the_line_and_column_where_they_are_written() -> None:
+    body = "Intro, see [b](02-b.md#x).\n\n  Again [b](02-b.md#x).[^n]\n\n[^n]: A note.\n"
+    rendered = render(body)
+    assert [(link.written, link.line, link.column) for link in rendered.internal_links] == [
+        ("02-b.md#x", 10, 16),
+        ("02-b.md#x", 12, 13),
+        ("#fn:n", 12, 24),
+        ("#fnref:n", 14, 1),
+    ]

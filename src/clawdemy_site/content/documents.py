@@ -19,7 +19,15 @@ from clawdemy_site.content.models import (
     SourceCurriculum,
 )
 from clawdemy_site.content.references import read_prerequisites, read_references
-from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, YSeq, parse_yaml
+from clawdemy_site.content.yamlnodes import (
+    Pos,
+    YamlError,
+    YMap,
+    YScalar,
+    YSeq,
+    YValue,
+    parse_yaml,
+)
 
 SITE_SCHEMA = {
     "title": Field(Kind.TEXT, "The site's name, at the top of every page."),
@@ -112,19 +120,16 @@ def parse_site_config(text: str, problems: Problems) -> SiteConfig | None:
     )
     links_value = doc.get("links")
     links = read_links_config(links_value, problems) if links_value is not None else LinksConfig()
+    # Values are checked even when another key is wrong, so that one run reports them all.
     language = doc.get("language")
-    if (
-        values is not None
-        and isinstance(language, YScalar)
-        and not BCP47.match(str(values["language"]))
-    ):
-        tag = values["language"]
+    language_ok = True
+    if isinstance(language, YScalar) and (tag := _written_text(language)) and not BCP47.match(tag):
         problems.add(
             language.pos, f"`language` must be a BCP 47 tag such as `en` or `pt-BR`, not `{tag}`"
         )
-        return None
+        language_ok = False
     embed_hosts = _embed_hosts(doc, values, problems)
-    if values is None or links is None or embed_hosts is None:
+    if values is None or not language_ok or links is None or embed_hosts is None:
         return None
     base_url = cast(str, values["base_url"])
     return SiteConfig(
@@ -148,19 +153,30 @@ def _embed_hosts(
 ) -> tuple[str, ...] | None:
     """`embed_hosts`, each a lowercase host name; None after reporting a bad one."""
     given = doc.get("embed_hosts")
-    if values is None or not isinstance(given, YSeq):
+    if not isinstance(given, YSeq):
         return ()
-    hosts = cast("tuple[str, ...]", values.get("embed_hosts", ()))
     ok = True
-    for item, host in zip(given.items, hosts, strict=False):
-        if not _HOST.match(host.lower()):
+    for item in given.items:
+        host = _written_text(item)
+        if host is not None and not _HOST.match(host.lower()):
             problems.add(
                 item.pos,
                 f"each item of `embed_hosts` must be a host name such as `www.youtube.com`,"
                 f" not `{host}`",
             )
             ok = False
+    hosts = cast("tuple[str, ...]", values.get("embed_hosts", ())) if values else ()
     return tuple(host.lower() for host in hosts) if ok else None
+
+
+def _written_text(value: YValue | None) -> str | None:
+    """A scalar's text as `read_mapping` reads a text field (a number as written), or None
+    where it reads no text (and says why)."""
+    if not isinstance(value, YScalar) or isinstance(value.value, bool):
+        return None
+    if isinstance(value.value, int | float):
+        return str(value.value)
+    return (value.value.strip() or None) if isinstance(value.value, str) else None
 
 
 @dataclass(frozen=True)
@@ -239,9 +255,9 @@ def parse_lesson(
         return None
     number = cast(int, values["lesson"])
     file_number = int(name_match["number"])
+    lesson_value = doc.get("lesson")
+    assert lesson_value is not None
     if number != file_number:
-        lesson_value = doc.get("lesson")
-        assert lesson_value is not None
         problems.add(
             lesson_value.pos,
             f"`lesson` is {number} but the file name says {name_match['number']}:"
@@ -289,6 +305,7 @@ def parse_lesson(
         body_line=parts.body_line,
         keypoints=cast("tuple[str, ...]", values.get("keypoints", ())),
         prerequisites=prerequisites,
+        number_pos=lesson_value.pos,
     )
 
 

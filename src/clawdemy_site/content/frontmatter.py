@@ -31,8 +31,9 @@ def _is_fence(line: str) -> bool:
 
 
 def split_front_matter(text: str) -> SplitFile:
-    """Split `---\\n<yaml>\\n---\\n<body>`. A byte-order mark and CRLF line ends are accepted."""
-    text = text.removeprefix("\ufeff")
+    """Split `---\\n<yaml>\\n---\\n<body>`. A byte-order mark is dropped, and CRLF (or CR)
+    line ends become `\\n`, so that nothing read from the parts keeps a stray `\\r`."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.splitlines(keepends=True)
     if not lines or not _is_fence(lines[0]):
         raise FrontMatterError(

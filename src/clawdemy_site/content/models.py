@@ -99,6 +99,8 @@ class Lesson:
     keypoints: tuple[str, ...] = ()
     #: `prerequisites`: lessons to read first (checked like `lesson` entries).
     prerequisites: tuple[LessonRef, ...] = ()
+    #: Where the value of `lesson:` (the number) is written, for messages about it.
+    number_pos: Pos = Pos(1, 1)
 
     @cached_property
     def source(self) -> str:

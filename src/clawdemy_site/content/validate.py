@@ -20,8 +20,8 @@ def check_numbering(lessons: Sequence[Lesson]) -> list[Diagnostic]:
             problems.append(
                 Diagnostic(
                     lesson.path,
-                    1,
-                    1,
+                    lesson.number_pos.line,
+                    lesson.number_pos.column,
                     "error",
                     f"lesson {lesson.number} of track `{lesson.track}` is also"
                     f" {first[key].path}: give each lesson its own number",

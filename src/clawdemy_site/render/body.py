@@ -21,11 +21,13 @@ class BodyLink:
 
 @dataclass(frozen=True)
 class InternalBodyLink:
-    """A link to another place in the site, as written and as rewritten on the built page."""
+    """A link to another place in the site, as written and as rewritten on the built page,
+    and the file line and column where its address is written."""
 
     written: str
     href: str
     line: int
+    column: int = 1
 
 
 @dataclass(frozen=True)

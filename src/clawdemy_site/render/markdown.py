@@ -113,6 +113,12 @@ _RAW_HTML_URL = re.compile(
     r"""\b(?:href|src)\s*=\s*["']?(?P<url>https?://[^"'\s>]+)""", re.IGNORECASE
 )
 
+#: A relative address in a raw HTML `href` or `src`: published as written, never rewritten.
+_RAW_HTML_ADDRESS = re.compile(
+    r"""(?<![\w-])(?P<attribute>href|src)\s*=\s*(?P<quote>["']?)(?P<url>[^"'\s>]+)(?P=quote)""",
+    re.IGNORECASE,
+)
+
 #: How a link is written around its address, most specific first.
 _LINK_SYNTAX = (
     ("](", ")"),
@@ -364,6 +370,64 @@ def _resolve(ctx: _Context, url: str) -> str | None:
     return "#"
 
 
+def _raw_html_problem(ctx: _Context, attribute: str, url: str) -> str | None:
+    """Why a raw HTML `href` or `src` leads nowhere on the built page, or None.
+
+    Raw HTML is published as written, so an address that names a content file relative
+    to the lesson file (`02-x.md`, `images/x.png`) is dead on the page, one folder deeper,
+    unless it also names that file from the page."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme or url.startswith("//") or not parts.path:
+        return None
+    path = unquote(parts.path)
+    base = "" if path.startswith("/") else posixpath.dirname(ctx.source)
+    target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+    kind, address = ctx.targets.lookup(target)
+    what = "image" if attribute.lower() == "src" else "link"
+    markdown = f"![alt text]({url})" if what == "image" else f"[text]({url})"
+    if kind == "draft" or (kind == "missing" and target.endswith(".md")):
+        return (
+            f"raw HTML {what} `{url}` names `{target}`, which is not published in this build:"
+            f" write it as a Markdown {what} `{markdown}` to a published lesson or file"
+        )
+    if kind not in ("page", "asset"):
+        return None
+    from_page = posixpath.normpath(
+        posixpath.join("" if path.startswith("/") else ctx.page_url, path.lstrip("/"))
+    )
+    if from_page == posixpath.normpath(address):
+        return None  # the address works from the page too
+    from_here = quote(relative_url(ctx.page_url, address))
+    from_here += (f"?{parts.query}" if parts.query else "") + (
+        f"#{parts.fragment}" if parts.fragment else ""
+    )
+    return (
+        f"raw HTML {what} `{url}` names `{target}`, but only Markdown links are rewritten,"
+        f" so on the page it leads nowhere: write it as a Markdown {what} `{markdown}`,"
+        f" or write the address from the page, `{from_here}`"
+    )
+
+
+def _check_raw_html_addresses(ctx: _Context, blocks: list[str | etree.Element]) -> None:
+    """Report each relative address in raw HTML that leads nowhere on the built page, where
+    it is written, and neutralise it as a broken Markdown link is (`#`)."""
+
+    def check(found: re.Match[str]) -> str:
+        url = found["url"]
+        problem = _raw_html_problem(ctx, found["attribute"], url)
+        if problem is None:
+            return found[0]
+        ctx.report_link(url, problem)
+        return f'{found["attribute"]}="#"'
+
+    for index, block in enumerate(blocks):
+        if isinstance(block, str):
+            blocks[index] = _RAW_HTML_ADDRESS.sub(check, block)
+
+
 class _LinkRewriter(Treeprocessor):
     def __init__(self, md: Markdown, ctx: _Context) -> None:
         super().__init__(md)
@@ -401,22 +465,25 @@ class _LinkRewriter(Treeprocessor):
                 element.set(attribute, rewritten)
             if rewritten != "#" and not urlsplit(written).scheme:
                 href = written if rewritten is None else rewritten
-                self.ctx.internal.append(InternalBodyLink(written, href, self.ctx.line_of(written)))
+                line, column = self.ctx.link_position(written)
+                self.ctx.internal.append(InternalBodyLink(written, href, line, column))
             if element.tag == "img" and element.get("loading") is None:
                 element.set("loading", "lazy")
+        # Raw HTML is stashed by now, blocks and inline tags alike, and put back afterwards.
+        _check_raw_html_addresses(self.ctx, self.md.htmlStash.rawHtmlBlocks)
 
     def footnote_link(self, href: str, *, backref: bool) -> None:
         """A link Python-Markdown made for a footnote (`#fn:label`, `#fnref:label`), placed
         where the author wrote `[^label]` (the reference) or `[^label]:` (the note)."""
         label = href.partition(":")[2]
         written = f"[^{label}]:" if backref else f"[^{label}]"
-        line = self.ctx.body_line
+        line, column = self.ctx.body_line, 1
         for offset, text in enumerate(self.ctx.lines):
             index = text.find(written)
             if index >= 0 and (backref or not text.startswith(":", index + len(written))):
-                line = self.ctx.body_line + offset
+                line, column = self.ctx.body_line + offset, index + 1
                 break
-        self.ctx.internal.append(InternalBodyLink(href, href, line))
+        self.ctx.internal.append(InternalBodyLink(href, href, line, column))
 
     def unclosed_math(self, root: etree.Element) -> None:
         """Warn of a `$$` left in the text: display math that opens and never closes.
