@@ -161,11 +161,17 @@ def new() -> None:
 @click.argument("track")
 @click.argument("title")
 @click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
-def new_lesson(track: str, title: str, content: Path) -> None:
-    """Write TRACK's next lesson, titled TITLE; print its path."""
+@click.option(
+    "--slug",
+    default=None,
+    help="The file name after the number: lowercase words of a-z and 0-9 joined by dashes"
+    " [default: made from TITLE's Latin letters and digits].",
+)
+def new_lesson(track: str, title: str, content: Path, slug: str | None) -> None:
+    """Write TRACK's next lesson, titled TITLE, as NN-SLUG.md; print its path."""
     from clawdemy_site.scaffold import new_lesson as create
 
-    click.echo(create(content, track, title))
+    click.echo(create(content, track, title, slug=slug))
 
 
 @new.command("track", epilog=EXIT_CODES)
@@ -179,14 +185,24 @@ def new_lesson(track: str, title: str, content: Path) -> None:
     show_default=True,
     help="The title of the track's first lesson (a track needs one).",
 )
-def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
+@click.option(
+    "--first-lesson-slug",
+    default=None,
+    help="The first lesson's file name after the number, as `new lesson --slug` takes it"
+    " [default: made from its title].",
+)
+def new_track(
+    slug: str, title: str, content: Path, first_lesson: str, first_lesson_slug: str | None
+) -> None:
     """Write SLUG/track.yml, titled TITLE, at the next free position, and its first lesson.
 
     Prints the two paths.
     """
     from clawdemy_site.scaffold import new_track as create
 
-    for path in create(content, slug, title, first_lesson=first_lesson):
+    for path in create(
+        content, slug, title, first_lesson=first_lesson, first_lesson_slug=first_lesson_slug
+    ):
         click.echo(path)
 
 
