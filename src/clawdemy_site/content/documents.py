@@ -266,10 +266,10 @@ def parse_lesson(
         )
     for entry in references:
         for further in _further_entries(entry):
-            if not further.note:
+            if not further.note and not further.role:  # `role` is a short `note`
                 problems.add(
                     Pos(further.url_line, 1),
-                    f"the `{further.kind}` entry `{further.title}` has no `note`:"
+                    f"the `{further.kind}` entry `{further.title}` has no `role` or `note`:"
                     " say in a sentence why a learner should follow it",
                     "warning",
                 )
