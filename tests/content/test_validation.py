@@ -83,6 +83,26 @@ CASES = [
         id="unknown-key-did-you-mean-url",
     ),
     pytest.param(
+        refs("  - type: book\n    title: B\n    url: https://b.example/\n    author: A\n"),
+        # No spelling is close to `by`; the word authors reach for is known instead.
+        [f"{LESSON}:9:5: error: unknown key `author` in a `book` entry; did you mean `by`?"],
+        id="unknown-key-author-means-by",
+    ),
+    pytest.param(
+        refs("  - type: paper\n    title: P\n    url: https://p.example/\n    authors: A, B\n"),
+        [f"{LESSON}:9:5: error: unknown key `authors` in a `paper` entry; did you mean `by`?"],
+        id="unknown-key-authors-means-by",
+    ),
+    pytest.param(
+        refs(
+            "  - type: source\n    title: S\n    author: A\n    url: https://s.example/\n"
+            "    license: L\n"
+        ),
+        # Reported once, as the `creator` it stands for, not again as missing.
+        [f"{LESSON}:8:5: error: unknown key `author` in a `source` entry; did you mean `creator`?"],
+        id="unknown-key-author-means-creator",
+    ),
+    pytest.param(
         refs("  - type: video\n    title: V\n    link: https://v.example/\n    note: N\n"),
         [
             f"{LESSON}:6:5: error: a `video` entry is missing the required key `url`",
