@@ -566,6 +566,52 @@ def test_diagnostics(diagnose: Diagnose, files: Files, expected: list[str]) -> N
     assert diagnose(files) == expected
 
 
+RUN_TOGETHER = (
+    "looks like several items run together: YAML joins a line indented deeper than the `- `"
+    " before it onto that item; check the indentation (every `- ` of the list in one column),"
+    " or quote the item if the `-` is meant"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param(
+            "objectives:\n - bad indent\n  -x\n  - Say what a neuron holds.\n",
+            [
+                f"{LESSON}:6:4: warning: the `objectives` item"
+                f" `bad indent -x - Say what a neuron holds.` {RUN_TOGETHER}"
+            ],
+            id="folded-objectives",
+        ),
+        pytest.param(
+            "keypoints:\n  - One\n    - Two\n",
+            [f"{LESSON}:6:5: warning: the `keypoints` item `One - Two` {RUN_TOGETHER}"],
+            id="folded-keypoints",
+        ),
+        pytest.param(
+            "objectives:\n  - -Say it\n",
+            [
+                f"{LESSON}:6:5: warning: the `objectives` item `-Say it` starts with `-`: a new"
+                " item starts with `- ` (a dash and a space) on a line of its own, in the column"
+                " of the others; quote the item if the `-` is meant"
+            ],
+            id="starts-with-a-dash",
+        ),
+        pytest.param(
+            "objectives:\n  - Say why 3 - 2 is 1.\n  - Say what a neuron\n    holds.\n"
+            "  - '- on purpose'\n  - 'One\n    - quoted'\n",
+            [],
+            id="one-line-dash-long-item-and-quoted-are-fine",
+        ),
+    ],
+)
+def test_list_items_run_together_by_indentation_are_warned(
+    diagnose: Diagnose, extra: str, expected: list[str]
+) -> None:
+    assert diagnose(lesson2(extra)) == expected
+
+
 def test_lesson_entry_naming_a_draft_is_fine_with_drafts(diagnose: Diagnose) -> None:
     files = {
         **refs("  - type: lesson\n    lesson: 3\n    note: Next.\n"),

@@ -19,7 +19,7 @@ from clawdemy_site.content.models import (
     SourceCurriculum,
 )
 from clawdemy_site.content.references import read_prerequisites, read_references
-from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, YSeq, parse_yaml
+from clawdemy_site.content.yamlnodes import Pos, YamlError, YMap, YScalar, YSeq, YValue, parse_yaml
 
 SITE_SCHEMA = {
     "title": Field(Kind.TEXT, "The site's name, at the top of every page."),
@@ -221,6 +221,8 @@ def parse_lesson(
         what="the front matter",
         problems=problems,
     )
+    for name in ("objectives", "keypoints"):
+        _warn_items_run_together(doc.get(name), name, problems)
     references_value = doc.get("references")
     empty = isinstance(references_value, YScalar) and references_value.value is None
     references = (
@@ -290,6 +292,36 @@ def parse_lesson(
         keypoints=cast("tuple[str, ...]", values.get("keypoints", ())),
         prerequisites=prerequisites,
     )
+
+
+def _warn_items_run_together(items: YValue | None, name: str, problems: Problems) -> None:
+    """Warn at each plain item that a mis-indented `-` line was folded into.
+
+    YAML joins the lines of a plain scalar, so ` - a` then `  -x` (indented deeper than the
+    first `- `) reads as the one item `a -x`, and silently."""
+    if not isinstance(items, YSeq):
+        return
+    for item in items.items:
+        if not (isinstance(item, YScalar) and item.source is not None):
+            continue  # a quoted item says what it means
+        text = item.source
+        if item.folded and " -" in text:
+            problems.add(
+                item.pos,
+                f"the `{name}` item `{text}` looks like several items run together: YAML joins"
+                " a line indented deeper than the `- ` before it onto that item; check the"
+                " indentation (every `- ` of the list in one column), or quote the item if"
+                " the `-` is meant",
+                "warning",
+            )
+        elif text.startswith("-"):
+            problems.add(
+                item.pos,
+                f"the `{name}` item `{text}` starts with `-`: a new item starts with `- `"
+                " (a dash and a space) on a line of its own, in the column of the others;"
+                " quote the item if the `-` is meant",
+                "warning",
+            )
 
 
 def _further_entries(entry: Reference) -> tuple[FurtherStudy, ...]:
