@@ -160,7 +160,7 @@ def test_new_lesson_outside_a_site_says_how_to_start(
         1,
         "",
         "error: there is no content folder `content` here: run `clawdemy init` to start a"
-        " site, or name the folder with --content\n",
+        " site, or name the folder with --content DIR\n",
     )
 
 

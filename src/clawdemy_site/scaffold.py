@@ -17,7 +17,7 @@ import yaml
 from clawdemy_site.content.documents import LESSON_FILE, parse_track_fields
 from clawdemy_site.content.fields import Problems
 from clawdemy_site.content.load import TRACK_SLUG
-from clawdemy_site.errors import ClawdemyError
+from clawdemy_site.errors import ClawdemyError, no_content_folder
 
 
 def slugify(title: str) -> str:
@@ -136,10 +136,7 @@ def track_names(content_dir: Path) -> list[str]:
 
 def _require_content(content_dir: Path) -> None:
     if not content_dir.is_dir():
-        raise ClawdemyError(
-            f"error: there is no content folder `{content_dir}` here: run `clawdemy init`"
-            " to start a site, or name the folder with --content"
-        )
+        raise ClawdemyError(f"error: {no_content_folder(content_dir)}")
 
 
 def new_lesson(content_dir: Path, track: str, title: str, *, slug: str | None = None) -> Path:
