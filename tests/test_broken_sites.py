@@ -180,12 +180,26 @@ def test_broken_template_is_a_diagnostic(
     assert not (tmp_path / "build").exists()
 
 
+@pytest.mark.parametrize("command", ["build", "check", "serve", "check-links"])
+def test_a_command_run_outside_a_site_says_how_to_start_one(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, [command], catch_exceptions=False)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(
+        "Error: Invalid value for '--content': there is no content folder `content` here:"
+        " run `clawdemy init` to start a site, or name the folder with --content DIR\n"
+    )
+
+
 @pytest.mark.parametrize(
     ("args", "expected"),
     [
         pytest.param(
             ["build", "--content", "missing"],
-            "Error: Invalid value for '--content': Directory 'missing' does not exist.\n",
+            "Error: Invalid value for '--content': there is no content folder `missing` here:"
+            " run `clawdemy init` to start a site, or name the folder with --content DIR\n",
             id="content-missing",
         ),
         pytest.param(
@@ -195,7 +209,8 @@ def test_broken_template_is_a_diagnostic(
         ),
         pytest.param(
             ["check", "--content", "missing"],
-            "Error: Invalid value for '--content': Directory 'missing' does not exist.\n",
+            "Error: Invalid value for '--content': there is no content folder `missing` here:"
+            " run `clawdemy init` to start a site, or name the folder with --content DIR\n",
             id="check-content-missing",
         ),
     ],

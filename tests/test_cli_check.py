@@ -13,7 +13,8 @@ from clawdemy_site.cli import main
 
 NO_NOTE = "references:\n  - type: book\n    title: A book\n    url: https://example.org/book\n"
 WARNING = (
-    "the `book` entry `A book` has no `note`: say in a sentence why a learner should follow it"
+    "the `book` entry `A book` has no `role` or `note`:"
+    " say in a sentence why a learner should follow it"
 )
 
 

@@ -182,7 +182,7 @@ def test_the_command_leaves_with_click_s_exit_code_and_its_output_flushed(
     assert "content/t/02-broken.md:2:" in err
     code, out, err = command("build", "--content", "nowhere")
     assert (code, out) == (2, "")
-    assert "Directory 'nowhere' does not exist." in err
+    assert "there is no content folder `nowhere` here: run `clawdemy init`" in err
     code, out, err = command("schema", "--kind", "lesson")
     assert code == 0
     assert out.startswith("{") and out.endswith("}\n")

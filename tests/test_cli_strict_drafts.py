@@ -12,7 +12,7 @@ from clawdemy_site.cli import main
 
 NO_NOTE = "references:\n  - type: book\n    title: A book\n    url: https://example.org/book\n"
 WARNING = (
-    "content/t/01-intro.md:8:1: warning: the `book` entry `A book` has no `note`:"
+    "content/t/01-intro.md:8:1: warning: the `book` entry `A book` has no `role` or `note`:"
     " say in a sentence why a learner should follow it"
 )
 
@@ -57,6 +57,30 @@ def test_strict_fails_on_warnings(
     assert WARNING in lines
     assert lines[-1] == stderr_tail
     assert (site / "out").exists() == (command == "build" and not strict)
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        pytest.param("role: Runs every example of this lesson.", id="role"),
+        pytest.param("note: Runs every example of this lesson, in the browser.", id="note"),
+    ],
+)
+def test_a_further_study_entry_with_a_role_or_a_note_builds_strict(
+    site: Path, templates_dir: Path, entry: str
+) -> None:
+    # `role` is "one line: why this one", so it answers the warning as `note` does.
+    tool = f"  - type: tool\n    title: A tool\n    url: https://example.org/tool\n    {entry}\n"
+    (site / "content/t/01-intro.md").write_text(
+        lesson_text(1, "references:\n" + tool, title="Intro")
+    )
+    result = CliRunner().invoke(
+        main, ["build", "--strict", "--templates", str(templates_dir), "--out", "out"]
+    )
+    assert (result.exit_code, result.stderr) == (
+        0,
+        "built 8 pages (1 lesson in 1 track) into out\n",
+    )
 
 
 def test_drafts_are_published_only_with_the_flag(

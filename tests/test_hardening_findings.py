@@ -313,13 +313,37 @@ def test_cross_track_leads_have_a_heading_of_their_own(
     code, problems = build(tmp_path, monkeypatch, files)
     assert (code, problems) == (0, [])
     page = read_page(tmp_path / "build/t/02-x/references/index.html")
-    # Short headings, each with its sentence as the lead line under it.
-    assert page.h2 == ["Later lessons", "In other tracks"]
+    # Short headings, each with its sentence as the lead line under it; lesson 1 is earlier.
+    assert page.h2 == ["Earlier lessons", "In other tracks"]
     assert (
         "Where this leads inside this track. Intro (lesson 1)."
         " In other tracks Where this leads in other tracks." in page.text
     )
     assert "Where this leads in other tracks. Elsewhere (Other, lesson 1)." in page.text
+
+
+@pytest.mark.parametrize(
+    ("numbers", "heading"),
+    [
+        pytest.param((4, 5), "Later lessons", id="later"),
+        pytest.param((2,), "Earlier lessons", id="earlier"),
+        pytest.param((4, 1), "Related lessons", id="both-ways"),
+    ],
+)
+def test_the_leads_heading_says_which_way_the_lessons_lie(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, numbers: tuple[int, ...], heading: str
+) -> None:
+    leads = "references:\n" + "".join(f"  - type: lesson\n    lesson: {n}\n" for n in numbers)
+    files: Files = {
+        f"t/0{n}-l{n}.md": lesson_text(n, leads if n == 3 else "", title=f"L{n}")
+        for n in (2, 3, 4, 5)
+    }
+    code, problems = build(tmp_path, monkeypatch, files)
+    assert (code, problems) == (0, [])
+    page = read_page(tmp_path / "build/t/03-l3/references/index.html")
+    assert page.h2 == [heading]
+    # The seed's lead line stays whichever way the lessons lie.
+    assert f"{heading} Where this leads inside this track." in page.text
 
 
 def test_a_page_with_only_cross_track_leads_never_says_inside_this_track(

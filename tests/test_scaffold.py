@@ -11,7 +11,14 @@ from click.testing import CliRunner
 
 from clawdemy_site.cli import main
 from clawdemy_site.errors import ClawdemyError
-from clawdemy_site.scaffold import create_file, next_lesson, next_position, slugify, yaml_text
+from clawdemy_site.scaffold import (
+    create_file,
+    next_lesson,
+    next_position,
+    slugify,
+    title_slug,
+    yaml_text,
+)
 
 
 @pytest.mark.parametrize(
@@ -40,15 +47,26 @@ def test_slugify(title: str, slug: str) -> None:
     ],
 )
 def test_next_lesson(existing: list[str], number: int, name: str) -> None:
-    planned = next_lesson(existing, "New one")
+    planned = next_lesson(existing, "new-one")
     assert (planned.number, planned.name) == (number, name)
 
 
-def test_next_lesson_needs_a_title_with_letters() -> None:
+@pytest.mark.parametrize(
+    ("title", "letters"),
+    [
+        pytest.param("?!", "letters", id="punctuation"),
+        # The title has letters, only none that an ASCII file name can hold.
+        pytest.param("Ветки и слияния", "Latin letters", id="cyrillic"),
+        pytest.param("分支", "Latin letters", id="chinese"),
+    ],
+)
+def test_a_title_with_no_latin_letters_asks_for_a_slug(title: str, letters: str) -> None:
     with pytest.raises(ClawdemyError) as raised:
-        next_lesson([], "?!")
+        title_slug(title, "--slug")
     assert raised.value.message == (
-        "error: the title '?!' has no letters or digits to make a file name from"
+        f"error: the title {title!r} has no {letters} or digits to make a file name from:"
+        " name the file with --slug SLUG (lowercase words of a-z and 0-9 joined by dashes,"
+        " such as `first-steps`)"
     )
 
 
@@ -142,7 +160,7 @@ def test_new_lesson_outside_a_site_says_how_to_start(
         1,
         "",
         "error: there is no content folder `content` here: run `clawdemy init` to start a"
-        " site, or name the folder with --content\n",
+        " site, or name the folder with --content DIR\n",
     )
 
 
@@ -168,8 +186,8 @@ def test_new_track_takes_the_next_position_and_builds_strict(site: Path) -> None
     [
         pytest.param(
             "Linear_Algebra",
-            "error: `Linear_Algebra` is not a track slug: use lowercase words joined by dashes"
-            " (`linear-algebra`)\n",
+            "error: `Linear_Algebra` is not a track slug: use lowercase words of a-z and 0-9"
+            " joined by dashes, such as `linear-algebra`\n",
             id="not-a-slug",
         ),
         pytest.param("t", "error: content/t already exists; nothing was written\n", id="exists"),
@@ -179,3 +197,56 @@ def test_new_track_refuses(site: Path, slug: str, message: str) -> None:
     before = (site / "content/t/track.yml").read_text()
     assert run("new", "track", slug, "Title") == (1, "", message)
     assert (site / "content/t/track.yml").read_text() == before
+
+
+def test_new_lesson_with_a_non_latin_title_takes_a_slug(site: Path) -> None:
+    assert run("new", "lesson", "t", "Ветки и слияния") == (
+        1,
+        "",
+        "error: the title 'Ветки и слияния' has no Latin letters or digits to make a file name"
+        " from: name the file with --slug SLUG (lowercase words of a-z and 0-9 joined by"
+        " dashes, such as `first-steps`)\n",
+    )
+    assert run("new", "lesson", "t", "Ветки и слияния", "--slug", "branches-and-merges") == (
+        0,
+        "content/t/03-branches-and-merges.md\n",
+        "",
+    )
+    text = (site / "content/t/03-branches-and-merges.md").read_text()
+    assert text.startswith("---\ntitle: Ветки и слияния\nlesson: 3\n")
+    assert run("build", "--strict")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("slug", "example"),
+    [
+        pytest.param("Branches_Merges", "branches-merges", id="capitals"),
+        pytest.param("ветки", "first-steps", id="cyrillic"),
+        pytest.param("a--b", "a-b", id="double-dash"),
+        pytest.param("-a", "a", id="leading-dash"),
+    ],
+)
+def test_new_lesson_refuses_a_slug_that_is_not_one(site: Path, slug: str, example: str) -> None:
+    assert run("new", "lesson", "t", "Title", "--slug", slug) == (
+        1,
+        "",
+        f"error: `{slug}` is not a file name slug: use lowercase words of a-z and 0-9 joined"
+        f" by dashes, such as `{example}`\n",
+    )
+    assert sorted(p.name for p in (site / "content/t").glob("*.md")) == [
+        "01-intro.md",
+        "02-second.md",
+    ]
+
+
+def test_new_track_with_a_non_latin_first_lesson_takes_its_slug(site: Path) -> None:
+    assert run("new", "track", "git", "Гит", "--first-lesson", "Введение")[2] == (
+        "error: the title 'Введение' has no Latin letters or digits to make a file name"
+        " from: name the file with --first-lesson-slug SLUG (lowercase words of a-z and 0-9"
+        " joined by dashes, such as `first-steps`)\n"
+    )
+    assert not (site / "content/git").exists()
+    assert run(
+        "new", "track", "git", "Гит", "--first-lesson", "Введение", "--first-lesson-slug", "intro"
+    ) == (0, "content/git/track.yml\ncontent/git/01-intro.md\n", "")
+    assert run("build", "--strict")[0] == 0

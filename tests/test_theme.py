@@ -9,11 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from clawdemy_testkit import read_page, write_site, write_tree
+from clawdemy_testkit import lesson_text, read_page, write_site, write_tree
 from click.testing import CliRunner
 
 from clawdemy_site.cli import main
-from clawdemy_site.render.templates import theme_dir
+from clawdemy_site.render.templates import inline_code, theme_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -86,3 +86,32 @@ def test_a_site_base_extends_the_theme_base_by_its_prefix(site: Path) -> None:
     lesson = read_page(site / "build" / "t" / "01-intro" / "index.html")
     assert lesson.h1 == ["Intro"]
     assert "Skip to content" in lesson.text
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        pytest.param("Say what `git add` does", "Say what <code>git add</code> does", id="code"),
+        pytest.param(
+            "Use `a<b` & `*x*`", "Use <code>a&lt;b</code> &amp; <code>*x*</code>", id="esc"
+        ),
+        pytest.param("Write ``` `` `tick` `` ```", "Write <code>`` `tick` ``</code>", id="ticks"),
+        pytest.param("*not* <b>bold</b>", "*not* &lt;b&gt;bold&lt;/b&gt;", id="nothing-else"),
+        pytest.param("An odd ` backtick", "An odd ` backtick", id="unclosed"),
+    ],
+)
+def test_objectives_show_inline_code_and_nothing_else(text: str, html: str) -> None:
+    assert inline_code(text) == html
+
+
+def test_objectives_and_key_points_render_their_code_spans(site: Path) -> None:
+    extra = "objectives:\n  - Say what `git add` does.\nkeypoints:\n  - '`<b>` stays text.'\n"
+    write_site(site, {"t/01-intro.md": lesson_text(1, extra, title="Intro")})
+    assert run("build", "--strict")[0] == 0
+    lesson = (site / "build/t/01-intro/index.html").read_text()
+    assert "<li>Say what <code>git add</code> does.</li>" in lesson
+    assert "<li><code>&lt;b&gt;</code> stays text.</li>" in lesson
+    track = (site / "build/t/index.html").read_text()
+    assert "<li>Say what <code>git add</code> does.</li>" in track
+    printed = (site / "build/t/print/index.html").read_text()
+    assert "<li><code>&lt;b&gt;</code> stays text.</li>" in printed

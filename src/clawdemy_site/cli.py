@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import replace
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from clawdemy_site.console import EXIT_CODES, detail, output_options, say, show_progress, use_color
-from clawdemy_site.errors import ContentError, format_report
+from clawdemy_site.errors import ContentError, format_report, no_content_folder
 from clawdemy_site.outguard import refuse_out_dir
 
 if TYPE_CHECKING:
@@ -20,6 +21,28 @@ if TYPE_CHECKING:
 DIR = click.Path(file_okay=False, path_type=Path)
 #: A folder that must exist: a missing one is wrong usage (exit 2), said by click.
 EXISTING_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+
+
+class ContentDir(click.Path):
+    """--content: a folder that must exist; a missing one is wrong usage (exit 2), said
+    with the two ways on: start a site here, or name the content folder."""
+
+    def __init__(self) -> None:
+        super().__init__(file_okay=False, path_type=Path)
+
+    def convert(
+        self,
+        value: str | os.PathLike[str],
+        param: click.Parameter | None,
+        ctx: click.Context | None,
+    ) -> str | bytes | os.PathLike[str]:
+        path = super().convert(value, param, ctx)
+        if not os.path.isdir(path):
+            self.fail(no_content_folder(os.fsdecode(path)), param, ctx)
+        return path
+
+
+CONTENT_DIR = ContentDir()
 
 
 templates_option = click.option(
@@ -67,7 +90,7 @@ def main() -> None:
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
@@ -99,7 +122,7 @@ def build(
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -161,11 +184,17 @@ def new() -> None:
 @click.argument("track")
 @click.argument("title")
 @click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
-def new_lesson(track: str, title: str, content: Path) -> None:
-    """Write TRACK's next lesson, titled TITLE; print its path."""
+@click.option(
+    "--slug",
+    default=None,
+    help="The file name after the number: lowercase words of a-z and 0-9 joined by dashes"
+    " [default: made from TITLE's Latin letters and digits].",
+)
+def new_lesson(track: str, title: str, content: Path, slug: str | None) -> None:
+    """Write TRACK's next lesson, titled TITLE, as NN-SLUG.md; print its path."""
     from clawdemy_site.scaffold import new_lesson as create
 
-    click.echo(create(content, track, title))
+    click.echo(create(content, track, title, slug=slug))
 
 
 @new.command("track", epilog=EXIT_CODES)
@@ -179,14 +208,24 @@ def new_lesson(track: str, title: str, content: Path) -> None:
     show_default=True,
     help="The title of the track's first lesson (a track needs one).",
 )
-def new_track(slug: str, title: str, content: Path, first_lesson: str) -> None:
+@click.option(
+    "--first-lesson-slug",
+    default=None,
+    help="The first lesson's file name after the number, as `new lesson --slug` takes it"
+    " [default: made from its title].",
+)
+def new_track(
+    slug: str, title: str, content: Path, first_lesson: str, first_lesson_slug: str | None
+) -> None:
     """Write SLUG/track.yml, titled TITLE, at the next free position, and its first lesson.
 
     Prints the two paths.
     """
     from clawdemy_site.scaffold import new_track as create
 
-    for path in create(content, slug, title, first_lesson=first_lesson):
+    for path in create(
+        content, slug, title, first_lesson=first_lesson, first_lesson_slug=first_lesson_slug
+    ):
         click.echo(path)
 
 
@@ -211,7 +250,7 @@ def schema(kind: str) -> None:
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=EXISTING_DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
 @templates_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
@@ -330,9 +369,12 @@ def check_links(
     if ctx.invoked_subcommand is not None:
         return
     # Checked here, not by the option types, so that `check-links merge` needs no site.
-    for path, hint in ((content, "'--content'"), (templates, "'--templates'")):
-        if path is not None and not path.is_dir():
-            raise click.BadParameter(f"Directory '{path}' does not exist.", param_hint=hint)
+    if not content.is_dir():
+        raise click.BadParameter(no_content_folder(content), param_hint="'--content'")
+    if templates is not None and not templates.is_dir():
+        raise click.BadParameter(
+            f"Directory '{templates}' does not exist.", param_hint="'--templates'"
+        )
     if cache is not None and no_cache:
         raise click.UsageError("--cache and --no-cache cannot be used together")
     templates = resolve_templates(templates)

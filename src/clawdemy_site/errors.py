@@ -39,6 +39,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
+def no_content_folder(folder: object) -> str:
+    """What to do when a command is run where there is no content folder `folder`."""
+    return (
+        f"there is no content folder `{folder}` here: run `clawdemy init` to start a site,"
+        " or name the folder with --content DIR"
+    )
+
+
 class ClawdemyError(click.ClickException):
     """A failure the user can act on: printed without a traceback, exit code 1."""
 

@@ -17,13 +17,39 @@ import yaml
 from clawdemy_site.content.documents import LESSON_FILE, parse_track_fields
 from clawdemy_site.content.fields import Problems
 from clawdemy_site.content.load import TRACK_SLUG
-from clawdemy_site.errors import ClawdemyError
+from clawdemy_site.errors import ClawdemyError, no_content_folder
 
 
 def slugify(title: str) -> str:
     """Lowercase ASCII words joined by dashes: `Descent, again!` -> `descent-again`."""
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+#: What a slug is, as messages say it.
+SLUG_RULE = "lowercase words of a-z and 0-9 joined by dashes"
+
+
+def check_slug(slug: str, what: str) -> str:
+    """`slug` when it is one (`what` names it in the message: `a track slug`), else an error."""
+    if not TRACK_SLUG.match(slug):
+        example = slugify(slug) or "first-steps"
+        raise ClawdemyError(f"error: `{slug}` is not {what}: use {SLUG_RULE}, such as `{example}`")
+    return slug
+
+
+def title_slug(title: str, slug_option: str) -> str:
+    """The file name slug made from `title`; an error naming `slug_option` when it makes none.
+
+    Slugs stay ASCII, as lesson file names must be: a file name is the page's address."""
+    slug = slugify(title)
+    if not slug:
+        letters = "Latin letters" if any(char.isalnum() for char in title) else "letters"
+        raise ClawdemyError(
+            f"error: the title {title!r} has no {letters} or digits to make a file name from:"
+            f" name the file with {slug_option} SLUG ({SLUG_RULE}, such as `first-steps`)"
+        )
+    return slug
 
 
 def yaml_text(value: str) -> str:
@@ -44,7 +70,7 @@ class NextLesson:
     name: str
 
 
-def next_lesson(existing: list[str], title: str) -> NextLesson:
+def next_lesson(existing: list[str], slug: str) -> NextLesson:
     """The number after the highest in `existing` (file names), zero-padded as they are."""
     numbers = [
         match["number"]
@@ -53,11 +79,6 @@ def next_lesson(existing: list[str], title: str) -> NextLesson:
     ]
     number = max((int(n) for n in numbers), default=0) + 1
     width = max((len(n) for n in numbers), default=2)
-    slug = slugify(title)
-    if not slug:
-        raise ClawdemyError(
-            f"error: the title {title!r} has no letters or digits to make a file name from"
-        )
     return NextLesson(number, f"{number:0{width}d}-{slug}.md")
 
 
@@ -115,15 +136,15 @@ def track_names(content_dir: Path) -> list[str]:
 
 def _require_content(content_dir: Path) -> None:
     if not content_dir.is_dir():
-        raise ClawdemyError(
-            f"error: there is no content folder `{content_dir}` here: run `clawdemy init`"
-            " to start a site, or name the folder with --content"
-        )
+        raise ClawdemyError(f"error: {no_content_folder(content_dir)}")
 
 
-def new_lesson(content_dir: Path, track: str, title: str) -> Path:
-    """Create the track's next lesson file and return its path."""
+def new_lesson(content_dir: Path, track: str, title: str, *, slug: str | None = None) -> Path:
+    """Create the track's next lesson file and return its path.
+
+    The file is named `NN-SLUG.md`, `slug` made from the title when not given."""
     _require_content(content_dir)
+    slug = check_slug(slug, "a file name slug") if slug else title_slug(title, "--slug")
     tracks = track_names(content_dir)
     if track not in tracks:
         known = ", ".join(tracks) if tracks else "none yet"
@@ -132,7 +153,7 @@ def new_lesson(content_dir: Path, track: str, title: str) -> Path:
             f' make one with `clawdemy new track {slugify(track) or "SLUG"} "Title"`'
         )
     folder = content_dir / track
-    planned = next_lesson([entry.name for entry in folder.iterdir()], title)
+    planned = next_lesson([entry.name for entry in folder.iterdir()], slug)
     return create_file(folder / planned.name, lesson_text(title, planned.number))
 
 
@@ -156,7 +177,12 @@ def track_text(
 
 
 def new_track(
-    content_dir: Path, slug: str, title: str, *, first_lesson: str = "Introduction"
+    content_dir: Path,
+    slug: str,
+    title: str,
+    *,
+    first_lesson: str = "Introduction",
+    first_lesson_slug: str | None = None,
 ) -> tuple[Path, Path]:
     """Create `SLUG/track.yml` at the next free position and the track's first lesson.
 
@@ -164,12 +190,12 @@ def new_track(
     still builds with --strict. Returns both paths.
     """
     _require_content(content_dir)
-    if not TRACK_SLUG.match(slug):
-        hint = slugify(slug)
-        raise ClawdemyError(
-            f"error: `{slug}` is not a track slug: use lowercase words joined by dashes"
-            + (f" (`{hint}`)" if hint else "")
-        )
+    check_slug(slug, "a track slug")
+    lesson_slug = (
+        check_slug(first_lesson_slug, "a file name slug")
+        if first_lesson_slug
+        else title_slug(first_lesson, "--first-lesson-slug")
+    )
     folder = content_dir / slug
     if folder.exists():
         raise ClawdemyError(f"error: {folder} already exists; nothing was written")
@@ -179,7 +205,7 @@ def new_track(
         fields = parse_track_fields(path.read_text(encoding="utf-8"), Problems(str(path)))
         positions.append(fields.position if fields is not None else None)
     schema = content_dir.parent / "schema" / "track.json"
-    lesson = next_lesson([], first_lesson)
+    lesson = next_lesson([], lesson_slug)
     folder.mkdir()
     track_file = create_file(
         folder / "track.yml",

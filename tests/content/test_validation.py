@@ -83,6 +83,26 @@ CASES = [
         id="unknown-key-did-you-mean-url",
     ),
     pytest.param(
+        refs("  - type: book\n    title: B\n    url: https://b.example/\n    author: A\n"),
+        # No spelling is close to `by`; the word authors reach for is known instead.
+        [f"{LESSON}:9:5: error: unknown key `author` in a `book` entry; did you mean `by`?"],
+        id="unknown-key-author-means-by",
+    ),
+    pytest.param(
+        refs("  - type: paper\n    title: P\n    url: https://p.example/\n    authors: A, B\n"),
+        [f"{LESSON}:9:5: error: unknown key `authors` in a `paper` entry; did you mean `by`?"],
+        id="unknown-key-authors-means-by",
+    ),
+    pytest.param(
+        refs(
+            "  - type: source\n    title: S\n    author: A\n    url: https://s.example/\n"
+            "    license: L\n"
+        ),
+        # Reported once, as the `creator` it stands for, not again as missing.
+        [f"{LESSON}:8:5: error: unknown key `author` in a `source` entry; did you mean `creator`?"],
+        id="unknown-key-author-means-creator",
+    ),
+    pytest.param(
         refs("  - type: video\n    title: V\n    link: https://v.example/\n    note: N\n"),
         [
             f"{LESSON}:6:5: error: a `video` entry is missing the required key `url`",
@@ -559,6 +579,52 @@ CASES = [
 @pytest.mark.parametrize(("files", "expected"), CASES)
 def test_diagnostics(diagnose: Diagnose, files: Files, expected: list[str]) -> None:
     assert diagnose(files) == expected
+
+
+RUN_TOGETHER = (
+    "looks like several items run together: YAML joins a line indented deeper than the `- `"
+    " before it onto that item; check the indentation (every `- ` of the list in one column),"
+    " or quote the item if the `-` is meant"
+)
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        pytest.param(
+            "objectives:\n - bad indent\n  -x\n  - Say what a neuron holds.\n",
+            [
+                f"{LESSON}:6:4: warning: the `objectives` item"
+                f" `bad indent -x - Say what a neuron holds.` {RUN_TOGETHER}"
+            ],
+            id="folded-objectives",
+        ),
+        pytest.param(
+            "keypoints:\n  - One\n    - Two\n",
+            [f"{LESSON}:6:5: warning: the `keypoints` item `One - Two` {RUN_TOGETHER}"],
+            id="folded-keypoints",
+        ),
+        pytest.param(
+            "objectives:\n  - -Say it\n",
+            [
+                f"{LESSON}:6:5: warning: the `objectives` item `-Say it` starts with `-`: a new"
+                " item starts with `- ` (a dash and a space) on a line of its own, in the column"
+                " of the others; quote the item if the `-` is meant"
+            ],
+            id="starts-with-a-dash",
+        ),
+        pytest.param(
+            "objectives:\n  - Say why 3 - 2 is 1.\n  - Say what a neuron\n    holds.\n"
+            "  - '- on purpose'\n  - 'One\n    - quoted'\n",
+            [],
+            id="one-line-dash-long-item-and-quoted-are-fine",
+        ),
+    ],
+)
+def test_list_items_run_together_by_indentation_are_warned(
+    diagnose: Diagnose, extra: str, expected: list[str]
+) -> None:
+    assert diagnose(lesson2(extra)) == expected
 
 
 def test_lesson_entry_naming_a_draft_is_fine_with_drafts(diagnose: Diagnose) -> None:

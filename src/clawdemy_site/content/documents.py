@@ -237,6 +237,8 @@ def parse_lesson(
         what="the front matter",
         problems=problems,
     )
+    for name in ("objectives", "keypoints"):
+        _warn_items_run_together(doc.get(name), name, problems)
     references_value = doc.get("references")
     empty = isinstance(references_value, YScalar) and references_value.value is None
     references = (
@@ -282,10 +284,10 @@ def parse_lesson(
         )
     for entry in references:
         for further in _further_entries(entry):
-            if not further.note:
+            if not further.note and not further.role:  # `role` is a short `note`
                 problems.add(
                     Pos(further.url_line, 1),
-                    f"the `{further.kind}` entry `{further.title}` has no `note`:"
+                    f"the `{further.kind}` entry `{further.title}` has no `role` or `note`:"
                     " say in a sentence why a learner should follow it",
                     "warning",
                 )
@@ -307,6 +309,36 @@ def parse_lesson(
         prerequisites=prerequisites,
         number_pos=lesson_value.pos,
     )
+
+
+def _warn_items_run_together(items: YValue | None, name: str, problems: Problems) -> None:
+    """Warn at each plain item that a mis-indented `-` line was folded into.
+
+    YAML joins the lines of a plain scalar, so ` - a` then `  -x` (indented deeper than the
+    first `- `) reads as the one item `a -x`, and silently."""
+    if not isinstance(items, YSeq):
+        return
+    for item in items.items:
+        if not (isinstance(item, YScalar) and item.source is not None):
+            continue  # a quoted item says what it means
+        text = item.source
+        if item.folded and " -" in text:
+            problems.add(
+                item.pos,
+                f"the `{name}` item `{text}` looks like several items run together: YAML joins"
+                " a line indented deeper than the `- ` before it onto that item; check the"
+                " indentation (every `- ` of the list in one column), or quote the item if"
+                " the `-` is meant",
+                "warning",
+            )
+        elif text.startswith("-"):
+            problems.add(
+                item.pos,
+                f"the `{name}` item `{text}` starts with `-`: a new item starts with `- `"
+                " (a dash and a space) on a line of its own, in the column of the others;"
+                " quote the item if the `-` is meant",
+                "warning",
+            )
 
 
 def _further_entries(entry: Reference) -> tuple[FurtherStudy, ...]:

@@ -57,10 +57,26 @@ class Problems:
         self.add(Pos(line, column), message, severity)
 
 
+#: Words authors write for a key of another name that no spelling is close to: the
+#: first of the keys named that the mapping takes (a further-study entry has `by`, a
+#: source its `creator`).
+SYNONYMS = {"author": ("by", "creator"), "authors": ("by", "creator")}
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice `word` most likely stands for: its synonym, or one spelt closely."""
+    options = list(choices)
+    for synonym in SYNONYMS.get(word, ()):
+        if synonym in options:
+            return synonym
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(word: str, choices: Iterable[str]) -> str:
     """`; did you mean `x`?` when a choice is close to `word`, else ``."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; did you mean `{close[0]}`?" if close else ""
+    meant = closest(word, choices)
+    return f"; did you mean `{meant}`?" if meant else ""
 
 
 def describe(value: YValue) -> str:
@@ -243,12 +259,7 @@ def read_mapping(
             continue
         values[key.name] = checked
     # A misspelt key (`ulr`) is reported once, as unknown with its suggestion, not again as missing.
-    suggested = {
-        close[0]
-        for key, _ in mapping.entries
-        if key.name not in schema
-        and (close := difflib.get_close_matches(key.name, list(schema), n=1, cutoff=0.6))
-    }
+    suggested = {closest(key.name, schema) for key, _ in mapping.entries if key.name not in schema}
     missing = [name for name in required if mapping.key(name) is None and name not in suggested]
     if missing:
         names = ", ".join(f"`{name}`" for name in missing)

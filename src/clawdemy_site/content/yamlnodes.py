@@ -31,6 +31,9 @@ class YScalar:
     #: The scalar as written, for a plain (unquoted) one: YAML reads `010` as octal 8 and
     #: `08` as text, where an author copying a file name means 8 and 10.
     source: str | None = field(default=None, compare=False)
+    #: A plain scalar written over several lines, which YAML joins with spaces: a list
+    #: item's lines indented deeper than its `- ` become part of it.
+    folded: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -222,8 +225,9 @@ class _Converter:
         if isinstance(node, ScalarNode):
             plain = not node.style  # None from PyYAML, "" from libyaml
             source = node.value if plain and isinstance(node.value, str) else None
+            folded = plain and node.end_mark.line > node.start_mark.line
             return YScalar(
-                self._loader.construct_object(node, deep=True), self.pos(node), source
+                self._loader.construct_object(node, deep=True), self.pos(node), source, folded
             )
         if isinstance(node, SequenceNode):
             return YSeq(tuple(self.convert(item) for item in node.value), self.pos(node))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import stat
 import tempfile
 import traceback
@@ -44,6 +45,23 @@ def sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!", "…", ".”", "?”", "!”", '."')) else text + "."
 
 
+#: A Markdown code span: a run of backticks, the code, and a run of as many backticks.
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+
+
+def inline_code(text: str) -> Markup:
+    """`text` escaped, with each code span (`git add`) in `<code>`: the one piece of
+    Markdown an objective or key point takes. Nothing else of the text becomes markup."""
+
+    def code(match: re.Match[str]) -> str:
+        inner = match[2]
+        if inner.startswith(" ") and inner.endswith(" ") and inner.strip():
+            inner = inner[1:-1]  # as Markdown does: `` `x` `` shows `x`
+        return f"<code>{inner}</code>"
+
+    return Markup(_CODE_SPAN.sub(code, str(escape(text))))
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     """Templates from `templates_dir`, then from the packaged theme for any name it lacks."""
     theme = theme_dir()
@@ -65,6 +83,7 @@ def make_environment(templates_dir: Path) -> jinja2.Environment:
     env.filters["minutes_sentence"] = minutes_sentence
     env.filters["in_words"] = number_in_words
     env.filters["sentence"] = sentence
+    env.filters["inline_code"] = inline_code
     env.globals["lesson_list_html"] = lesson_list_html
     env.bytecode_cache = _compiled_templates(env)
     return env
