@@ -173,3 +173,30 @@ def test_warming_compiles_the_templates_a_page_extends_and_imports() -> None:
     assert cache is not None
     compiled = {key[1] for key, _ in cache.items()}
     assert {"lesson.html", "base.html", "_macros.html"} <= compiled
+
+
+def test_the_watcher_reports_a_change_made_as_soon_as_it_is_started(tmp_path: Path) -> None:
+    """`serve` starts its watcher before the first build reads a file and trusts every batch
+    it hands over: a change made the moment the watcher is started must be in one."""
+    from clawdemy_site.serve import _Watcher
+
+    stopping = threading.Event()
+    watcher = _Watcher([tmp_path], stopping)
+    try:
+        lesson = tmp_path / "01-x.md"
+        lesson.write_text("changed at once\n")
+        seen: set[str] = set()
+        deadline = time.monotonic() + 10
+        while str(lesson) not in seen and time.monotonic() < deadline:
+            seen |= watcher.next_batch() or set()
+        assert str(lesson) in seen
+    finally:
+        stopping.set()
+
+
+def test_ctrl_c_during_a_rebuild_stops_the_server_cleanly(server: Server, tmp_path: Path) -> None:
+    lesson = tmp_path / "content" / "t" / "02-next.md"
+    lesson.write_text(lesson.read_text().replace("Onwards.", "Onwards, edited."))
+    time.sleep(0.05)  # the watcher's batch is in, the rebuild under way or just done
+    server.process.send_signal(signal.SIGINT)
+    assert server.process.wait(timeout=10) == 0
