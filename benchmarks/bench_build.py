@@ -143,7 +143,7 @@ def serve_latency(root: Path, editor: Editor, runs: int) -> list[float]:
         process.send_signal(signal.SIGINT)
         try:
             process.wait(timeout=20)
-        except subprocess.TimeoutExpired:  # seen once in many runs: report it, keep the figures
+        except subprocess.TimeoutExpired:  # report it, and keep the figures
             process.kill()
             process.wait()
             print("warning: serve did not stop within 20 s of Ctrl+C; it was killed")
@@ -151,6 +151,11 @@ def serve_latency(root: Path, editor: Editor, runs: int) -> list[float]:
 
 
 def main() -> None:
+    # Started in the background by a non-interactive shell, this process and every command
+    # it starts would ignore Ctrl+C, which stops `serve`; a handler here is reset to the
+    # default in each command.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--tracks", type=int, default=20)

@@ -168,10 +168,10 @@ def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_Outcome
     return out
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int) -> None:
     """In a pool worker: collect cycles (a one-shot command turns the collector off, see
     `launch`; a worker may render thousands of pages), and on Linux be stopped when the
-    build that forked it dies."""
+    build that forked it (`parent`) dies, even when it died before the worker got here."""
     gc.enable()
     if sys.platform.startswith("linux"):
         import ctypes
@@ -182,6 +182,8 @@ def _start_worker() -> None:
             libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+    if os.getppid() != parent:  # the build was killed between the fork and the line above
+        os._exit(1)
 
 
 def set_targets(targets: LinkTargets) -> None:
@@ -229,7 +231,10 @@ def in_pool(
     gc.freeze()
     try:
         with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_start_worker
+            max_workers=workers,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(os.getpid(),),
         ) as pool:
             futures = [pool.submit(function, *args, chunk) for chunk in chunks]
             return [item for future in futures for item in future.result()]

@@ -399,6 +399,22 @@ def test_pool_workers_collect_cycles_when_the_build_does_not(
     assert seen == [True, True, True, True]
 
 
+def _worker_exit(parent: int) -> int:
+    """How a forked process that starts as a pool worker of `parent` ends."""
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child's own exit code is what is checked
+        try:
+            workers_module._start_worker(parent)
+        finally:
+            os._exit(0)
+    return os.waitstatus_to_exitcode(os.waitpid(child, 0)[1])
+
+
+def test_a_worker_whose_build_died_before_it_started_stops_at_once() -> None:
+    assert _worker_exit(os.getpid()) == 0  # its build is alive: it works
+    assert _worker_exit(os.getpid() + 1_000_000) == 1  # another parent: its build is gone
+
+
 @pytest.mark.parametrize("html_kept", [True, False])
 def test_pages_shown_again_get_their_bodies_from_the_cache_or_rendered_anew(
     site: Path, monkeypatch: pytest.MonkeyPatch, html_kept: bool
