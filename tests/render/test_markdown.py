@@ -342,10 +342,18 @@ def test_a_broken_link_written_twice_is_reported_at_each_place() -> None:
         pytest.param(
             '<a href="03-draft.md">d</a>',
             10,
-            "raw HTML link `03-draft.md` names `t/03-draft.md`, which is not published in this"
-            " build: write it as a Markdown link `[text](03-draft.md)` to a published lesson"
-            " or file",
+            "raw HTML link `03-draft.md` names the draft lesson `t/03-draft.md`: drafts are"
+            " published only with --drafts, and only a Markdown link to it is rewritten:"
+            " write `[text](03-draft.md)`",
             id="draft",
+        ),
+        pytest.param(
+            '<a href="09-nope.md">n</a>',
+            10,
+            "raw HTML link `09-nope.md` names `t/09-nope.md`, which is not a lesson under"
+            " content/: write the path relative to this lesson file, as a Markdown link"
+            " `[text](09-nope.md)`",
+            id="missing",
         ),
     ],
 )
@@ -357,6 +365,22 @@ def test_raw_html_naming_a_content_file_is_an_error_where_it_is_written(
     assert [broken.diagnostic.message for broken in rendered.broken_links] == [message]
     assert ".md" not in rendered.html and "images/" not in rendered.html
     assert 'href="#"' in rendered.html or 'src="#"' in rendered.html
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        pytest.param('<!-- old: <a href="02-b.md">next</a> -->', id="comment"),
+        pytest.param('```\n<a href="02-b.md">next</a>\n```', id="fenced-code"),
+        pytest.param("    <img src=02-b.md alt=x>", id="indented-code"),
+        pytest.param('<pre>&lt;a href="02-b.md"&gt;</pre>', id="escaped-in-pre"),
+        pytest.param('Write `<a href="02-b.md">` in raw HTML.', id="code-span"),
+    ],
+)
+def test_addresses_in_comments_and_code_samples_are_not_links(markup: str) -> None:
+    rendered = render(f"Intro.\n\n{markup}\n")
+    assert messages(rendered) == []
+    assert "02-b.md" in rendered.html or "<!--" in markup  # shown as written (comments go)
 
 
 def test_raw_html_addresses_that_work_from_the_page_are_kept() -> None:

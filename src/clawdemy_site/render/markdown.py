@@ -113,6 +113,10 @@ _RAW_HTML_URL = re.compile(
     r"""\b(?:href|src)\s*=\s*["']?(?P<url>https?://[^"'\s>]+)""", re.IGNORECASE
 )
 
+#: A comment, or a start tag, in a stashed block of raw HTML: only a tag's addresses are
+#: links (a comment's are not, nor a code sample's, whose `<` the stash holds as `&lt;`).
+_RAW_HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z][^>]*>", re.DOTALL)
+
 #: A relative address in a raw HTML `href` or `src`: published as written, never rewritten.
 _RAW_HTML_ADDRESS = re.compile(
     r"""(?<![\w-])(?P<attribute>href|src)\s*=\s*(?P<quote>["']?)(?P<url>[^"'\s>]+)(?P=quote)""",
@@ -388,10 +392,16 @@ def _raw_html_problem(ctx: _Context, attribute: str, url: str) -> str | None:
     kind, address = ctx.targets.lookup(target)
     what = "image" if attribute.lower() == "src" else "link"
     markdown = f"![alt text]({url})" if what == "image" else f"[text]({url})"
-    if kind == "draft" or (kind == "missing" and target.endswith(".md")):
+    if kind == "draft":
         return (
-            f"raw HTML {what} `{url}` names `{target}`, which is not published in this build:"
-            f" write it as a Markdown {what} `{markdown}` to a published lesson or file"
+            f"raw HTML {what} `{url}` names the draft lesson `{target}`: drafts are published"
+            " only with --drafts, and only a Markdown link to it is rewritten:"
+            f" write `{markdown}`"
+        )
+    if kind == "missing" and target.endswith(".md"):
+        return (
+            f"raw HTML {what} `{url}` names `{target}`, which is not a lesson under content/:"
+            f" write the path relative to this lesson file, as a Markdown {what} `{markdown}`"
         )
     if kind not in ("page", "asset"):
         return None
@@ -423,9 +433,13 @@ def _check_raw_html_addresses(ctx: _Context, blocks: list[str | etree.Element]) 
         ctx.report_link(url, problem)
         return f'{found["attribute"]}="#"'
 
+    def in_tag(found: re.Match[str]) -> str:
+        tag = found[0]
+        return tag if tag.startswith("<!--") else _RAW_HTML_ADDRESS.sub(check, tag)
+
     for index, block in enumerate(blocks):
         if isinstance(block, str):
-            blocks[index] = _RAW_HTML_ADDRESS.sub(check, block)
+            blocks[index] = _RAW_HTML_TAG.sub(in_tag, block)
 
 
 class _LinkRewriter(Treeprocessor):
