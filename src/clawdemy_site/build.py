@@ -125,7 +125,8 @@ class _PagePrints:
 
 
 # Lesson, body and page records are kept in rows of one top folder each (a track's lessons
-# and pages together): a build writes again only the rows of folders where a record changed,
+# in one row, its bodies in another, its pages in a third; the pages by the folder of their
+# output file): a build writes again only the rows of folders where a record changed,
 # and reads a few large values where it read thousands of small ones. At 1,000 lessons,
 # reading the bodies as 1,000 rows took three times as long as reading one value, and
 # pickling every page record again took 27 ms of each one-lesson build.
@@ -327,8 +328,8 @@ def _source_signature(path: Path) -> str:
 
 
 class _OutputBefore:
-    """The output folder as this build finds it, against what the last build wrote there:
-    each file is looked at once (a build asks of each file more than once)."""
+    """The output folder as this build finds it, against what the last build wrote there,
+    with the inode of each file found unchanged, so that the writer need not look again."""
 
     def __init__(self, out: Path, last: LastBuild | None) -> None:
         self.root = str(out)
@@ -344,8 +345,10 @@ class _OutputBefore:
             stat = os.stat(f"{self.root}/{rel}")
         except OSError:
             return False
+        if stat.st_size != known.size or stat.st_mtime_ns != known.mtime_ns:
+            return False
         self._inodes[rel] = stat.st_ino
-        return stat.st_size == known.size and stat.st_mtime_ns == known.mtime_ns
+        return True
 
     @property
     def inodes(self) -> Mapping[str, int]:

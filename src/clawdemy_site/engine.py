@@ -66,7 +66,9 @@ class EngineOptions:
     content_dir: Path
     templates_dir: Path
     drafts: bool = False
-    #: Render across cores when the work is big enough (not in a process with threads).
+    #: Render across cores when the work is big enough. The workers are forked: `serve`
+    #: forks them for its first build only, while no thread but its file watcher runs
+    #: (blocked in watchfiles, holding nothing the workers use), not once it serves.
     parallel: bool = True
 
 

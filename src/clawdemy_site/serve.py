@@ -248,41 +248,54 @@ class _Watcher:
     TIMEOUT_MS = 50
 
     def __init__(self, paths: list[Path], stopping: threading.Event) -> None:
-        self.batches: queue.Queue[set[str]] = queue.Queue()
+        self.batches: queue.Queue[set[str] | Exception] = queue.Queue()
         self._started = threading.Event()
         self._paths = paths
         self._stopping = stopping
         threading.Thread(target=self._watch, name="clawdemy-watcher", daemon=True).start()
-        # Its first word, a change or a timeout, comes once it watches.
-        self._started.wait(timeout=5)
+        # Its first word, a change or a timeout, comes once it watches. Should it be slower
+        # than this, its first batch is not trusted to name every change (see `trusted`).
+        self.from_start = self._started.wait(timeout=5)
 
     def _watch(self) -> None:
-        import watchfiles
+        try:
+            import watchfiles
 
-        for changes in watchfiles.watch(
-            *self._paths,
-            debounce=400,
-            step=10,
-            stop_event=self._stopping,
-            rust_timeout=self.TIMEOUT_MS,
-            yield_on_timeout=True,
-        ):
+            for changes in watchfiles.watch(
+                *self._paths,
+                debounce=400,
+                step=10,
+                stop_event=self._stopping,
+                rust_timeout=self.TIMEOUT_MS,
+                yield_on_timeout=True,
+            ):
+                self._started.set()
+                if changes:
+                    self.batches.put({path for _, path in changes})
+        except Exception as exc:  # e.g. the system's limit of watches: told to the server
+            self.batches.put(exc)
             self._started.set()
-            if changes:
-                self.batches.put({path for _, path in changes})
 
     def next_batch(self) -> set[str] | None:
         """Every path changed since the last call (all batches waiting are joined), or None
-        after half a second without a change."""
+        after half a second without a change. Raises ClawdemyError if the watcher failed."""
         try:
-            changed = self.batches.get(timeout=0.5)
+            changed = self._checked(self.batches.get(timeout=0.5))
         except queue.Empty:
             return None
         while True:
             try:
-                changed |= self.batches.get_nowait()
+                changed |= self._checked(self.batches.get_nowait())
             except queue.Empty:
                 return changed
+
+    @staticmethod
+    def _checked(batch: set[str] | Exception) -> set[str]:
+        if isinstance(batch, Exception):
+            raise ClawdemyError(
+                f"error: cannot watch the content and templates for changes: {batch}"
+            ) from None
+        return batch
 
 
 def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | None = None) -> None:
@@ -318,11 +331,13 @@ def serve(options: ServeOptions, say: Say, *, ready: Callable[[str], None] | Non
     thread.start()
     if ready is not None:
         ready(address)
+    trusted = watcher.from_start  # else the first run looks at every lesson file itself
     try:
         while not stopping.is_set():
             changed = watcher.next_batch()
             if changed is not None:
-                _run(engine, site, say, changed=sorted(changed))
+                _run(engine, site, say, changed=sorted(changed) if trusted else None)
+                trusted = True
     except KeyboardInterrupt:  # Ctrl+C, waiting or in a rebuild: stop as asked
         pass
     finally:

@@ -246,6 +246,8 @@ def in_pool(
 _ATTRIBUTE = re.compile(r"""\s(id|href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 #: The same for a page with no space before any `=`: it starts at the `=`, a character the
 #: engine can skip to, where `_ATTRIBUTE` is tried at every character (2.5 times as long).
+#: The spaces looked for are HTML's; `\s` also takes others (a vertical tab, U+00A0), which
+#: HTML never puts between an attribute's name and its `=`.
 _VALUE = re.compile(r"""=(?:(?<=\s(id)=)|(?<=\s(href)=)|(?<=\s(src)=))\s*(?:"([^"]*)"|'([^']*)')""")
 _SPACE_BEFORE_EQUALS = (" =", "\t=", "\n=", "\r=", "\f=")
 

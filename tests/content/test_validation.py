@@ -615,9 +615,10 @@ RUN_TOGETHER = (
         ),
         pytest.param(
             "objectives:\n  - Say why 3 - 2 is 1.\n  - Say what a neuron\n    holds.\n"
-            "  - '- on purpose'\n  - 'One\n    - quoted'\n",
+            "  - '- on purpose'\n  - 'One\n    - quoted'\n"
+            "  - Run `ls -l` in a terminal\n    and read what it says.\n",
             [],
-            id="one-line-dash-long-item-and-quoted-are-fine",
+            id="one-line-dash-long-items-and-quoted-are-fine",
         ),
     ],
 )

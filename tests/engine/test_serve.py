@@ -200,3 +200,26 @@ def test_ctrl_c_during_a_rebuild_stops_the_server_cleanly(server: Server, tmp_pa
     time.sleep(0.05)  # the watcher's batch is in, the rebuild under way or just done
     server.process.send_signal(signal.SIGINT)
     assert server.process.wait(timeout=10) == 0
+
+
+def test_a_watcher_that_fails_stops_the_server_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import watchfiles
+
+    from clawdemy_site.errors import ClawdemyError
+    from clawdemy_site.serve import _Watcher
+
+    def no_watches(*paths: object, **options: object) -> Iterator[set[tuple[int, str]]]:
+        raise OSError(28, "inotify watch limit reached")
+        yield set()  # a generator, as watchfiles.watch is
+
+    monkeypatch.setattr(watchfiles, "watch", no_watches)
+    stopping = threading.Event()
+    watcher = _Watcher([tmp_path], stopping)
+    with pytest.raises(ClawdemyError) as raised:
+        watcher.next_batch()
+    assert str(raised.value) == (
+        "error: cannot watch the content and templates for changes:"
+        " [Errno 28] inotify watch limit reached"
+    )

@@ -322,7 +322,7 @@ def _warn_items_run_together(items: YValue | None, name: str, problems: Problems
         if not (isinstance(item, YScalar) and item.source is not None):
             continue  # a quoted item says what it means
         text = item.source
-        if item.folded and " -" in text:
+        if item.folded_dash:
             problems.add(
                 item.pos,
                 f"the `{name}` item `{text}` looks like several items run together: YAML joins"

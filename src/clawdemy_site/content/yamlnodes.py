@@ -31,9 +31,10 @@ class YScalar:
     #: The scalar as written, for a plain (unquoted) one: YAML reads `010` as octal 8 and
     #: `08` as text, where an author copying a file name means 8 and 10.
     source: str | None = field(default=None, compare=False)
-    #: A plain scalar written over several lines, which YAML joins with spaces: a list
-    #: item's lines indented deeper than its `- ` become part of it.
-    folded: bool = field(default=False, compare=False)
+    #: A plain scalar written over several lines, one of which (after the first) starts
+    #: with `-`: YAML joins the lines with spaces, so a list item's `-` line indented deeper
+    #: than its `- ` becomes part of it.
+    folded_dash: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def parse_yaml(text: str, *, first_line: int = 1) -> tuple[YValue | None, tuple[
                 node = fast.get_single_node()
                 if node is None:
                     return None, ()
-                converter = _Converter(fast, first_line)
+                converter = _Converter(fast, first_line, text)
                 return converter.convert(node), tuple(converter.duplicates)
             except (yaml.YAMLError, YamlError, RecursionError):
                 pass  # worded below, by the pure-Python parser
@@ -131,7 +132,7 @@ def _parse_slowly(text: str, first_line: int) -> tuple[YValue | None, tuple[Dupl
         node = loader.get_single_node()
         if node is None:
             return None, ()
-        converter = _Converter(loader, first_line)
+        converter = _Converter(loader, first_line, text)
         return converter.convert(node), tuple(converter.duplicates)
     except RecursionError:  # PyYAML composes nested lists and mappings recursively
         raise YamlError("the YAML nests too deeply", Pos(first_line, 1)) from None
@@ -191,12 +192,23 @@ _PLAIN_TAGS = frozenset({"tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"})
 
 
 class _Converter:
-    def __init__(self, loader: yaml.SafeLoader | yaml.CSafeLoader, first_line: int) -> None:
+    def __init__(
+        self, loader: yaml.SafeLoader | yaml.CSafeLoader, first_line: int, text: str
+    ) -> None:
         self._loader = loader
         self._first_line = first_line
+        self._text = text
         self._nodes = 0
         self._depth = 0
         self.duplicates: list[DuplicateKey] = []
+
+    def _dash_line_within(self, node: Node) -> bool:
+        """Whether a line of `node` after its first starts with `-` (past its indentation)."""
+        first, last = node.start_mark.line, node.end_mark.line
+        if last <= first:
+            return False
+        lines = self._text.splitlines()[first + 1 : last + 1]
+        return any(line.lstrip().startswith("-") for line in lines)
 
     def pos(self, node: Node) -> Pos:
         return Pos(node.start_mark.line + self._first_line, node.start_mark.column + 1)
@@ -225,9 +237,9 @@ class _Converter:
         if isinstance(node, ScalarNode):
             plain = not node.style  # None from PyYAML, "" from libyaml
             source = node.value if plain and isinstance(node.value, str) else None
-            folded = plain and node.end_mark.line > node.start_mark.line
+            folded_dash = plain and self._dash_line_within(node)
             return YScalar(
-                self._loader.construct_object(node, deep=True), self.pos(node), source, folded
+                self._loader.construct_object(node, deep=True), self.pos(node), source, folded_dash
             )
         if isinstance(node, SequenceNode):
             return YSeq(tuple(self.convert(item) for item in node.value), self.pos(node))
