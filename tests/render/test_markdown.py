@@ -383,6 +383,16 @@ def test_addresses_in_comments_and_code_samples_are_not_links(markup: str) -> No
     assert "02-b.md" in rendered.html or "<!--" in markup  # shown as written (comments go)
 
 
+def test_only_raw_html_tags_give_cited_addresses_to_check() -> None:
+    body = (
+        'A <a href="https://a.example/">link</a>.\n\n'
+        '<!-- <a href="https://old.example/">gone</a> -->\n\n'
+        '```html\n<a href="https://sample.example/">x</a>\n```\n\n'
+        '<pre>&lt;a href="https://pre.example/"&gt;</pre>\n'
+    )
+    assert [link.url for link in render(body).external_links] == ["https://a.example/"]
+
+
 def test_raw_html_addresses_that_work_from_the_page_are_kept() -> None:
     body = '<a href="../02-b/">b</a> <img src="../images/seven.png" alt=""> <a href="#x">x</a>\n'
     rendered = render(body)

@@ -629,8 +629,11 @@ def render_body(
         _converter = None  # a failed conversion may leave the instance half-reset
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
     for block in md.htmlStash.rawHtmlBlocks:
-        for found in _RAW_HTML_URL.finditer(str(block)):
-            ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
+        for tag in _RAW_HTML_TAG.finditer(str(block)):
+            if tag[0].startswith("<!--"):
+                continue  # a comment's address is no link, nor a code sample's (`&lt;a`)
+            for found in _RAW_HTML_URL.finditer(tag[0]):
+                ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
     _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
