@@ -323,8 +323,11 @@ def _file_digest(data: bytes) -> str:
 
 
 def _source_signature(path: Path) -> str:
+    """What a copied file was copied from: its identity, change time included (a file
+    rewritten at the same size with its modification time put back, as `cp -p`, `rsync -a`
+    and `tar` do, still gets a new change time)."""
     stat = path.stat()
-    return f"copy:{stat.st_size}:{stat.st_mtime_ns}"
+    return f"copy:{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ctime_ns}"
 
 
 class _OutputBefore:

@@ -137,7 +137,7 @@ def warm_templates(templates_dir: Path, names: Iterable[str]) -> None:
 
     env = _environment(templates_dir)
     for used in {found for name in names for found in template_closure(env, name)}:
-        with contextlib.suppress(jinja2.TemplateError):  # reported when a page is rendered
+        with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError):  # said when used
             env.get_template(used)
 
 

@@ -671,3 +671,40 @@ def test_the_memos_keep_at_most_their_size_whatever_the_cache_gives_back(
     mathml.MEMO.remember(tuple(((f"x_{n}", False), f"<math>{n}</math>") for n in range(5)))
     assert highlight.MEMO.keys() == ["key2", "key3", "key4"]
     assert mathml.MEMO.keys() == [("x_2", False), ("x_3", False), ("x_4", False)]
+
+
+def test_a_template_named_by_an_expression_is_a_dependency_of_the_pages_that_use_it(
+    site: Path,
+) -> None:
+    """`{% include part %}` may name any template: a change to any of them renders again the
+    pages whose templates name one so (found by comparing incremental and cold builds)."""
+    templates = site / "templates"
+    (templates / "partials").mkdir(parents=True)
+    (templates / "base.html").write_text(
+        '{% extends "clawdemy/base.html" %}\n{% set part = "partials/extra.html" %}\n'
+        "{% block head %}{% include part %}{% endblock %}\n"
+    )
+    extra = templates / "partials" / "extra.html"
+    extra.write_text('<meta name="extra" content="B">\n')
+
+    def build() -> str:
+        result = CliRunner().invoke(
+            main, ["build", "--templates", str(templates), "--no-search"], catch_exceptions=False
+        )
+        assert result.exit_code == 0, result.stderr
+        return (site / "build" / "404.html").read_text()
+
+    assert 'content="B"' in build()
+    extra.write_text('<meta name="extra" content="C">\n')
+    assert 'content="C"' in build()
+
+
+def test_an_asset_rewritten_at_its_size_and_time_is_copied_again(site: Path) -> None:
+    data = site / "content" / "t" / "data.csv"
+    data.write_text("a,b\n1,2\n")
+    os.utime(data, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert run()[0] == 0
+    data.write_text("a,b\n3,4\n")  # the same size; its time put back, as `cp -p` would
+    os.utime(data, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    assert run()[0] == 0
+    assert (site / "build" / "t" / "data.csv").read_text() == "a,b\n3,4\n"

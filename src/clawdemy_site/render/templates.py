@@ -151,6 +151,9 @@ def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]
 
 #: The templates a template's source names, by the source's digest: parsing is the slow part.
 _referenced: dict[str, tuple[str, ...]] = {}
+#: Among those names: the source also names a template by an expression
+#: (`{% include part %}`), which may be any of them.
+ANY_TEMPLATE = "\0any"
 
 
 def _names_in(env: jinja2.Environment, source: str) -> tuple[str, ...]:
@@ -160,8 +163,9 @@ def _names_in(env: jinja2.Environment, source: str) -> tuple[str, ...]:
             parsed = env.parse(source)
         except jinja2.TemplateSyntaxError:
             return ()  # reported when a page is rendered
-        found = jinja2.meta.find_referenced_templates(parsed)
-        _referenced[key] = tuple(ref for ref in found if ref)
+        found = list(jinja2.meta.find_referenced_templates(parsed))
+        named = tuple(ref for ref in found if ref)
+        _referenced[key] = (*named, ANY_TEMPLATE) if None in found else named
     return _referenced[key]
 
 
@@ -176,20 +180,27 @@ def remember_references(known: Mapping[str, tuple[str, ...]]) -> None:
 
 
 def template_closure(env: jinja2.Environment, name: str) -> tuple[str, ...]:
-    """`name` and every template it extends, includes or imports, transitively, sorted."""
+    """`name` and every template it extends, includes or imports, transitively, sorted. A
+    template named by an expression may be any: then every template counts (but files
+    under `static/`, which are copied, not rendered)."""
     found: set[str] = set()
     waiting = [name]
     while waiting:
         current = waiting.pop()
         if current in found:
             continue
+        if current == ANY_TEMPLATE:
+            listed = env.loader.list_templates() if env.loader else []
+            waiting += [t for t in listed if "static/" not in t and not t.startswith(".")]
+            found.add(current)
+            continue
         found.add(current)
         try:
             source = env.loader.get_source(env, current)[0] if env.loader else ""
-        except jinja2.TemplateNotFound:
+        except (jinja2.TemplateNotFound, UnicodeDecodeError):
             continue  # reported when the page is rendered
         waiting += _names_in(env, source)
-    return tuple(sorted(found))
+    return tuple(sorted(found - {ANY_TEMPLATE}))
 
 
 def template_fingerprint(env: jinja2.Environment, name: str) -> str:
@@ -198,7 +209,7 @@ def template_fingerprint(env: jinja2.Environment, name: str) -> str:
     for current in template_closure(env, name):
         try:
             source = env.loader.get_source(env, current)[0] if env.loader else ""
-        except jinja2.TemplateNotFound:
+        except (jinja2.TemplateNotFound, UnicodeDecodeError):
             source = "\0missing"
         digest.update(f"{current}\0{len(source)}\0{source}".encode())
     return digest.hexdigest()
