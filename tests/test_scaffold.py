@@ -156,12 +156,15 @@ def test_new_lesson_outside_a_site_says_how_to_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run("new", "lesson", "t", "Title") == (
-        1,
-        "",
-        "error: there is no content folder `content` here: run `clawdemy init` to start a"
-        " site, or name the folder with --content DIR\n",
-    )
+    for command, arguments in (("lesson", "TRACK TITLE"), ("track", "SLUG TITLE")):
+        assert run("new", command, "t", "Title") == (  # wrong usage, said as `build` says it
+            2,
+            "",
+            f"Usage: main new {command} [OPTIONS] {arguments}\n"
+            f"Try 'main new {command} --help' for help.\n\n"
+            "Error: Invalid value for '--content': there is no content folder `content` here:"
+            " run `clawdemy init` to start a site, or name the folder with --content DIR\n",
+        )
 
 
 def test_new_track_takes_the_next_position_and_builds_strict(site: Path) -> None:

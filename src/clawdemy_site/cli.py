@@ -183,7 +183,7 @@ def new() -> None:
 @output_options
 @click.argument("track")
 @click.argument("title")
-@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
 @click.option(
     "--slug",
     default=None,
@@ -201,7 +201,7 @@ def new_lesson(track: str, title: str, content: Path, slug: str | None) -> None:
 @output_options
 @click.argument("slug")
 @click.argument("title")
-@click.option("--content", "content", type=DIR, default=Path("content"), show_default=True)
+@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
 @click.option(
     "--first-lesson",
     default="Introduction",
