@@ -7,7 +7,14 @@ import re
 from dataclasses import dataclass
 from typing import cast
 
-from clawdemy_site.content.fields import Field, Kind, Problems, describe, read_mapping
+from clawdemy_site.content.fields import (
+    Field,
+    Kind,
+    Problems,
+    describe,
+    read_mapping,
+    read_scalar,
+)
 from clawdemy_site.content.frontmatter import FrontMatterError, split_front_matter
 from clawdemy_site.content.linkconfig import read_links_config
 from clawdemy_site.content.models import (
@@ -170,13 +177,12 @@ def _embed_hosts(
 
 
 def _written_text(value: YValue | None) -> str | None:
-    """A scalar's text as `read_mapping` reads a text field (a number as written), or None
-    where it reads no text (and says why)."""
-    if not isinstance(value, YScalar) or isinstance(value.value, bool):
+    """A value's text as `read_mapping` reads a text field, or None where it reads none
+    (it says why itself, so what `read_scalar` says here is dropped)."""
+    if value is None:
         return None
-    if isinstance(value.value, int | float):
-        return str(value.value)
-    return (value.value.strip() or None) if isinstance(value.value, str) else None
+    text = read_scalar(value, Kind.TEXT, "", Problems(""))
+    return text if isinstance(text, str) else None
 
 
 @dataclass(frozen=True)

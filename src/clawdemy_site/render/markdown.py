@@ -113,9 +113,10 @@ _RAW_HTML_URL = re.compile(
     r"""\b(?:href|src)\s*=\s*["']?(?P<url>https?://[^"'\s>]+)""", re.IGNORECASE
 )
 
-#: A comment, or a start tag, in a stashed block of raw HTML: only a tag's addresses are
-#: links (a comment's are not, nor a code sample's, whose `<` the stash holds as `&lt;`).
-_RAW_HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|<[A-Za-z][^>]*>", re.DOTALL)
+#: A comment, or a start tag (`tag`), in a stashed block of raw HTML: only a tag's
+#: addresses are links (a comment's are not, nor a code sample's, whose `<` the stash
+#: holds as `&lt;`).
+_RAW_HTML_TAG = re.compile(r"<!--.*?(?:-->|$)|(?P<tag><[A-Za-z][^>]*>)", re.DOTALL)
 
 #: A relative address in a raw HTML `href` or `src`: published as written, never rewritten.
 _RAW_HTML_ADDRESS = re.compile(
@@ -422,8 +423,9 @@ def _raw_html_problem(ctx: _Context, attribute: str, url: str) -> str | None:
 
 
 def _check_raw_html_addresses(ctx: _Context, blocks: list[str | etree.Element]) -> None:
-    """Report each relative address in raw HTML that leads nowhere on the built page, where
-    it is written, and neutralise it as a broken Markdown link is (`#`)."""
+    """Collect each http(s) address of a raw HTML tag for the link checker; report each
+    relative one that leads nowhere on the built page, where it is written, and neutralise
+    it as a broken Markdown link is (`#`)."""
 
     def check(found: re.Match[str]) -> str:
         url = found["url"]
@@ -434,8 +436,12 @@ def _check_raw_html_addresses(ctx: _Context, blocks: list[str | etree.Element]) 
         return f'{found["attribute"]}="#"'
 
     def in_tag(found: re.Match[str]) -> str:
-        tag = found[0]
-        return tag if tag.startswith("<!--") else _RAW_HTML_ADDRESS.sub(check, tag)
+        tag = found["tag"]
+        if tag is None:
+            return found[0]  # a comment
+        for url in _RAW_HTML_URL.finditer(tag):
+            ctx.links.append(BodyLink(url["url"], ctx.line_of(url["url"])))
+        return _RAW_HTML_ADDRESS.sub(check, tag)
 
     for index, block in enumerate(blocks):
         if isinstance(block, str):
@@ -628,12 +634,6 @@ def render_body(
         ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
         _converter = None  # a failed conversion may leave the instance half-reset
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
-    for block in md.htmlStash.rawHtmlBlocks:
-        for tag in _RAW_HTML_TAG.finditer(str(block)):
-            if tag[0].startswith("<!--"):
-                continue  # a comment's address is no link, nor a code sample's (`&lt;a`)
-            for found in _RAW_HTML_URL.finditer(tag[0]):
-                ctx.links.append(BodyLink(found["url"], ctx.line_of(found["url"])))
     _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
