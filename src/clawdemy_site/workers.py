@@ -187,6 +187,7 @@ def _start_worker(parent: int) -> None:
 
 
 def set_targets(targets: LinkTargets) -> None:
+    """The link targets bodies are rendered with here, inherited by the workers forked next."""
     global _worker_targets
     _worker_targets = targets
 
