@@ -393,6 +393,20 @@ def test_only_raw_html_tags_give_cited_addresses_to_check() -> None:
     assert [link.url for link in render(body).external_links] == ["https://a.example/"]
 
 
+@pytest.mark.parametrize(
+    "sample",
+    [
+        pytest.param('```js\nlocation = "javascript:void(0)";\n```', id="fenced"),
+        pytest.param('```html\n<a href="x" onclick="go()">x</a>\n```', id="fenced-html"),
+        pytest.param('    <iframe src="data:text/html,x"></iframe>', id="indented"),
+    ],
+)
+def test_unsafe_looking_code_samples_are_not_warned_about(sample: str) -> None:
+    rendered = render(f"Intro.\n\n{sample}\n")
+    assert messages(rendered) == []
+    assert "javascript:" in rendered.html or "onclick" in rendered.html or "data:" in rendered.html
+
+
 def test_raw_html_addresses_that_work_from_the_page_are_kept() -> None:
     body = '<a href="../02-b/">b</a> <img src="../images/seven.png" alt=""> <a href="#x">x</a>\n'
     rendered = render(body)

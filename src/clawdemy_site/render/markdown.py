@@ -443,9 +443,19 @@ def _check_raw_html_addresses(ctx: _Context, blocks: list[str | etree.Element]) 
             ctx.links.append(BodyLink(url["url"], ctx.line_of(url["url"])))
         return _RAW_HTML_ADDRESS.sub(check, tag)
 
-    for index, block in enumerate(blocks):
+    for index in _written_blocks(blocks):
+        block = blocks[index]
         if isinstance(block, str):
             blocks[index] = _RAW_HTML_TAG.sub(in_tag, block)
+
+
+def _written_blocks(blocks: list[str | etree.Element]) -> list[int]:
+    """The indices of the stash's blocks that the author wrote as raw HTML. Code that
+    Pygments highlighted is stashed too, but its tags are Pygments' and its text is the
+    author's code, escaped: a sample's `javascript:` or `href=` is neither a link nor
+    unsafe. (MathML is the author's: TeX's `\\href` makes links.)"""
+    highlighted = {id(html) for _, html in highlight.MEMO.used()}
+    return [index for index, block in enumerate(blocks) if id(block) not in highlighted]
 
 
 class _LinkRewriter(Treeprocessor):
@@ -634,7 +644,8 @@ def render_body(
         ctx.problems.append(Diagnostic(path, body_line, 1, "error", problem))
         _converter = None  # a failed conversion may leave the instance half-reset
         return RenderedBody("", tuple(ctx.links), tuple(ctx.problems))
-    _report_unsafe_html(ctx, [str(block) for block in md.htmlStash.rawHtmlBlocks], embed_hosts)
+    blocks = md.htmlStash.rawHtmlBlocks
+    _report_unsafe_html(ctx, [str(blocks[i]) for i in _written_blocks(blocks)], embed_hosts)
     for oddity in math_problems:
         ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
     safe = decorate_body(sanitize_body(html, embed_hosts))
