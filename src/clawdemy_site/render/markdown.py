@@ -33,7 +33,7 @@ from pygments.formatters.html import HtmlFormatter
 
 from clawdemy_site.errors import Diagnostic, Severity
 from clawdemy_site.plan import LinkTargets
-from clawdemy_site.render import highlight, mathml
+from clawdemy_site.render import highlight, inline, mathml
 from clawdemy_site.render.body import (
     BodyExercise,
     BodyHeading,
@@ -606,6 +606,8 @@ def _get_converter() -> _Converter:
             ],
             output_format="html",
         )
+        if inline.supported():  # Python-Markdown's own inline pass, made quicker
+            md.treeprocessors.register(inline.SkippingInlineProcessor(md), "inline", 20)
         _converter = _Converter(md, rewriters[0], math_problems, callouts)
     return _converter
 
