@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from clawdemy_site.cli import main
 from clawdemy_site.outguard import BUILD_MARKER
-from clawdemy_site.write import UnsafePath, write_site
+from clawdemy_site.write import UnsafePath, stage_file, start_staging, write_site
 
 
 def tree(root: Path) -> dict[str, bytes]:
@@ -98,6 +98,47 @@ def test_unsafe_paths_are_refused(tmp_path: Path, rel: str) -> None:
     assert not out.exists()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
     assert not (tmp_path / "out" / "x").exists()
+
+
+@pytest.mark.parametrize("rel", ["../x", "a/../../x", "/etc/x", "."])
+def test_a_staged_file_outside_the_folder_is_refused(tmp_path: Path, rel: str) -> None:
+    staging = start_staging(tmp_path / "out" / "site")
+    with pytest.raises(UnsafePath):
+        stage_file(str(staging), rel, b"escape")
+    assert list(staging.iterdir()) == []
+    assert not (tmp_path / "out" / "x").exists()
+
+
+def test_files_staged_ahead_land_with_the_rest(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, {"index.html": b"old", "gone.html": b"old"}, {})
+    (tmp_path / ".site.tmp-killed").mkdir()  # left by a killed build
+    staging = start_staging(out)
+    assert leftovers(tmp_path) == [staging.name]
+    stage_file(str(staging), "a/b/index.html", b"staged")
+    write_site(out, {"index.html": b"new"}, {}, started=staging, staged={"a/b/index.html"})
+    assert tree(out) == {
+        BUILD_MARKER: b"This folder is written by `clawdemy build`.\n",
+        "index.html": b"new",
+        "a/b/index.html": b"staged",
+    }
+    assert leftovers(tmp_path) == []
+
+
+def test_a_failed_write_removes_the_folder_staged_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "site"
+    write_site(out, {"index.html": b"old"}, {})
+    staging = start_staging(out)
+    stage_file(str(staging), "a/index.html", b"staged")
+    monkeypatch.setattr(shutil, "copyfile", fail_copy)
+    source = tmp_path / "seven.png"
+    source.write_bytes(b"png")
+    with pytest.raises(OSError):
+        write_site(out, {}, {"seven.png": source}, started=staging, staged={"a/index.html"})
+    assert tree(out)["index.html"] == b"old"
+    assert leftovers(tmp_path) == []
 
 
 def test_unsafe_copy_destination_is_refused(tmp_path: Path) -> None:

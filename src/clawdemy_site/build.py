@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -473,11 +474,51 @@ def _build(
     """The build, and every file it leaves in the output folder (with its identity once
     written). The cache folder keeps the build before the last one (its spare) and the
     trash being deleted."""
+
+    out = options.out_dir.resolve()
+    spare = cache_folder / "spare"
+    # With no spare build to bring up to date, the site is staged in a new folder: made
+    # now, so that the pages are written into it where they are rendered. (A folder the
+    # output is to go in is made only by a build that writes: then the staging is not.)
+    staged = not spare.is_dir() and out.parent.is_dir()
+    staging = _start_staging(options, out) if staged else None
+    try:
+        return _build_into(options, cache, cache_folder, out, spare, staging)
+    finally:
+        if staging is not None:  # swapped in by now, unless the build failed
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _start_staging(options: BuildOptions, out: Path) -> Path:
+    from clawdemy_site.write import start_staging
+
+    try:
+        return start_staging(out)
+    except OSError as exc:
+        raise _cannot_write(options, exc) from None
+
+
+def _cannot_write(options: BuildOptions, exc: OSError) -> ClawdemyError:
+    """Disk full, permissions, an asset that vanished: said without a traceback."""
+    where = f" ({exc.filename})" if exc.filename else ""
+    return ClawdemyError(
+        f"error: cannot write the site into {options.out_dir}{where}:"
+        f" {exc.strerror or exc}; the previous build, if any, is left as it was"
+    )
+
+
+def _build_into(
+    options: BuildOptions,
+    cache: BuildCache,
+    cache_folder: Path,
+    out: Path,
+    spare: Path,
+    staging: Path | None,
+) -> tuple[BuildResult, dict[str, FileIdentity]]:
     from clawdemy_site.engine import EngineOptions
     from clawdemy_site.render.templates import known_references
     from clawdemy_site.write import write_site
 
-    out = options.out_dir.resolve()
     last = _last_build(cache, out)
     before = _OutputBefore(out, last)
     cached = _page_records(cache)
@@ -493,7 +534,7 @@ def _build(
         pages,
     )
     cached_lessons, cached_bodies = dict(engine.lesson_records), dict(engine.body_records)
-    result = engine.run()
+    result = engine.run(stage_dir=staging)
     saved, gone = _stored_records(engine, cached_lessons, cached_bodies, result)
     if not result.ok or fails(result.diagnostics, strict=options.strict):
         cache.save(put=saved, drop=gone)  # what was parsed and rendered still holds
@@ -502,12 +543,17 @@ def _build(
     files: dict[str, bytes] = {}
     copies: dict[str, Path] = {}
     reuse: dict[str, Path] = {}
+    staged: set[str] = set()
     made_from: dict[str, str] = {}
     known = before.known
     for record in result.pages.values():
         made_from[record.file] = record.digest
         data = result.rendered.get(record.file)
-        if data is None or before.unchanged(record.file, record.digest):
+        if before.unchanged(record.file, record.digest):
+            reuse[record.file] = out / record.file  # kept, with its modification time
+        elif record.file in result.staged:
+            staged.add(record.file)
+        elif data is None:
             reuse[record.file] = out / record.file
         else:
             files[record.file] = data
@@ -543,6 +589,7 @@ def _build(
         last is not None
         and not files
         and not copies
+        and not staged
         and finish is None
         and set(reuse) == set(known)
     )
@@ -559,15 +606,13 @@ def _build(
                 reuse=reuse,
                 trash=cache_folder / "trash",
                 finish=finish,
-                spare=cache_folder / "spare",
+                spare=spare,
                 inodes=before.inodes,
+                started=staging,
+                staged=staged,
             )
-        except OSError as exc:  # disk full, permissions, an asset that vanished: no traceback
-            where = f" ({exc.filename})" if exc.filename else ""
-            raise ClawdemyError(
-                f"error: cannot write the site into {options.out_dir}{where}:"
-                f" {exc.strerror or exc}; the previous build, if any, is left as it was"
-            ) from None
+        except OSError as exc:
+            raise _cannot_write(options, exc) from None
     for bundle, origin in made:  # the search bundles made anew
         for path in sorted((out / bundle.folder).rglob("*")):
             if path.is_file():
@@ -598,7 +643,7 @@ def _build(
         out_dir=options.out_dir,
         pages=page_count,
         files=len(made_from),
-        written=0 if no_change else len(files) + len(copies),
+        written=0 if no_change else len(files) + len(copies) + len(staged),
         warnings=result.diagnostics,
         lessons=sum(len(track.lessons) for track in site.tracks),
         tracks=len(site.tracks),

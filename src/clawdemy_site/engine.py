@@ -85,6 +85,9 @@ class EngineResult:
     pages: Mapping[str, PageRecord] = field(default_factory=dict)
     #: Bytes of the page files rendered in this run, by output file.
     rendered: Mapping[str, bytes] = field(default_factory=dict)
+    #: The page files rendered in this run and written into the staging folder it was
+    #: given (`run(stage_dir=...)`), not held in `rendered`.
+    staged: frozenset[str] = frozenset()
     #: Files made by the build itself (sitemap, highlighting styles), by output file.
     generated: Mapping[str, bytes] = field(default_factory=dict)
     #: Files published as they are (assets, theme static files), by output file.
@@ -355,8 +358,14 @@ class Engine:
     # -- pages -----------------------------------------------------------------------
 
     def _pages(
-        self, site: Site, plan: SitePlan, bodies: dict[str, BodyRecord]
-    ) -> tuple[dict[str, PageRecord], dict[str, bytes], list[Diagnostic]]:
+        self,
+        site: Site,
+        plan: SitePlan,
+        bodies: dict[str, BodyRecord],
+        stage_dir: Path | None = None,
+    ) -> tuple[dict[str, PageRecord], dict[str, bytes | None], list[Diagnostic]]:
+        """Each page's record, and the pages rendered: their bytes, or None for those
+        written into `stage_dir`."""
         from clawdemy_site.render.templates import make_environment, template_fingerprint
         from clawdemy_site.render.views import SiteInputs
 
@@ -393,7 +402,7 @@ class Engine:
                 records[page.id] = known
                 continue
             jobs.append(page)
-        state = PageState(site, plan, index, body_of)
+        state = PageState(site, plan, index, body_of, None if stage_dir is None else str(stage_dir))
 
         def before_rendering() -> None:
             if will_fork(len(jobs), parallel=self.options.parallel):
@@ -407,7 +416,7 @@ class Engine:
             args=(templates_dir,),
             parallel=self.options.parallel,
         )
-        rendered: dict[str, bytes] = {}
+        rendered: dict[str, bytes | None] = {}
         problems: dict[str, Diagnostic] = {}
         for page, (made, problem, read) in zip(jobs, outcomes, strict=True):
             if made is None:
@@ -482,6 +491,7 @@ class Engine:
         pages: bool = True,
         tolerate_links: bool = False,
         changed: Iterable[str] | None = None,
+        stage_dir: Path | None = None,
     ) -> EngineResult:
         """One build in memory; with `pages` false, only content and bodies are checked.
         With `tolerate_links`, body links that name nothing are no reason to stop (the link
@@ -489,7 +499,10 @@ class Engine:
 
         `changed`: every path a watcher saw change since the last run (absolute). A lesson
         file this run's records cover and that is not among them is taken as it was,
-        without asking the OS (the caller vouches that the watcher ran all along)."""
+        without asking the OS (the caller vouches that the watcher ran all along).
+
+        `stage_dir`: a folder from `write.start_staging`, into which pages are written
+        where they are rendered (`EngineResult.staged`), not held in memory."""
         options = self.options
         parsed: dict[str, LessonRecord] = {}
         self._content_root = str(options.content_dir.resolve())  # options may change
@@ -553,7 +566,8 @@ class Engine:
             )
         plan = self._plan(site, loaded.draft_files)
         last_records, last_prints = self.page_records, self._graph.prints
-        records, rendered, template_problems = self._pages(site, plan, bodies)
+        records, made, template_problems = self._pages(site, plan, bodies, stage_dir)
+        rendered = {file: data for file, data in made.items() if data is not None}
         diagnostics += template_problems
         if not tolerate_links:  # the link checker reports these itself
             diagnostics += body_fragment_problems(site, plan, bodies, records)
@@ -581,6 +595,7 @@ class Engine:
             pages=records,
             prints=self._graph.prints,
             rendered=rendered,
+            staged=frozenset(file for file, data in made.items() if data is None),
             generated=generated,
             copies=copies,
             parsed=parsed,

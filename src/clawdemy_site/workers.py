@@ -92,6 +92,9 @@ class PageState:
     plan: SitePlan
     index: SiteIndex
     body_of: Callable[[str], RenderedBody]
+    #: A folder from `write.start_staging`: each page is written into it where it is
+    #: rendered (so that a pool spreads the writing too), not sent back.
+    stage_dir: str | None = None
 
 
 _worker_pages: PageState | None = None
@@ -104,10 +107,11 @@ def set_page_state(state: PageState) -> None:
 
 @dataclass(frozen=True)
 class _RenderedPage:
-    """A page's bytes, their digest, and the ids and links found in them (done where the
-    page was rendered, so that a pool spreads this work too)."""
+    """A page's bytes (None: written into the staging folder), their digest, and the ids
+    and links found in them (done where the page was rendered, so that a pool spreads
+    this work too)."""
 
-    data: bytes
+    data: bytes | None
     digest: str
     ids: frozenset[str]
     links: tuple[str, ...]
@@ -164,8 +168,24 @@ def render_pages(templates_dir: Path, pages: list[PlannedPage]) -> list[_Outcome
             continue
         ids, links = scan_html(text)
         data = text.encode("utf-8")
-        out.append((_RenderedPage(data, _digest(data), ids, links), None, read))
+        digest = _digest(data)
+        if state.stage_dir is not None and _staged(state.stage_dir, page.file, data):
+            out.append((_RenderedPage(None, digest, ids, links), None, read))
+        else:
+            out.append((_RenderedPage(data, digest, ids, links), None, read))
     return out
+
+
+def _staged(stage_dir: str, rel: str, data: bytes) -> bool:
+    """Whether the page could be written into the staging folder (else its bytes are sent
+    back, and the build writes them, saying what went wrong if it cannot either)."""
+    from clawdemy_site.write import UnsafePath, stage_file
+
+    try:
+        stage_file(stage_dir, rel, data)
+    except (OSError, UnsafePath):
+        return False
+    return True
 
 
 def _start_worker(parent: int) -> None:

@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from clawdemy_site.outguard import BUILD_MARKER
@@ -67,6 +67,8 @@ def write_site(
     finish: Callable[[Path], None] | None = None,
     spare: Path | None = None,
     inodes: Mapping[str, int] | None = None,
+    started: Path | None = None,
+    staged: Collection[str] = (),
 ) -> None:
     """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
     (relative path -> the same file in the last build, hard-linked so that it keeps its
@@ -76,25 +78,36 @@ def write_site(
     With `spare`, the build before the last one, kept there by the last write, is brought up
     to date as the staged folder (its unchanged files and folders stay, which a new folder
     would make again: 2,000 folders for a 1,000-lesson course), and the build this one
-    replaces is kept there in turn."""
+    replaces is kept there in turn.
+
+    `started`: a folder made by `start_staging`, into which the files named in `staged`
+    were written already (by the workers that rendered them); it is staged instead of a
+    spare, and removed if this fails."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _clear_stale(out)
+    if started is None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _clear_stale(out)
     reuse = reuse or {}
-    for rel in (*files, *copies, *reuse):
-        _refuse_outside(rel)  # before anything is touched
-    staging = _staged_from(spare, out)
+    try:
+        for rel in (*files, *copies, *reuse):
+            _refuse_outside(rel)  # before anything is touched
+    except UnsafePath:
+        if started is not None:
+            shutil.rmtree(started, ignore_errors=True)
+        raise
+    staging = started if started is not None else _staged_from(spare, out)
     junk = _Junk(out)
     try:
-        if staging is not None:
+        if started is not None:
+            _update(started, files, copies, reuse, junk, inodes or {}, frozenset(staged))
+        elif staging is not None:
             try:
                 _update(staging, files, copies, reuse, junk, inodes or {})
             except OSError:  # a spare we cannot bring up to date is no use: start afresh
                 shutil.rmtree(staging, ignore_errors=True)
                 staging = None
         if staging is None:
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
-            os.chmod(staging, 0o755)
+            staging = _new_staging(out)
             _update(staging, files, copies, reuse, junk, inodes or {})
         if finish is not None:  # e.g. the search index, made from the staged pages
             finish(staging)
@@ -106,6 +119,31 @@ def write_site(
         raise
     finally:
         junk.discard(trash)
+
+
+def start_staging(out: Path) -> Path:
+    """A new, empty folder beside `out` to stage a build in (what killed builds left there
+    removed first), for `stage_file` and then `write_site(started=...)`."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _clear_stale(out)
+    return _new_staging(out)
+
+
+def _new_staging(out: Path) -> Path:
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent)).resolve()
+    os.chmod(staging, 0o755)
+    return staging
+
+
+def stage_file(staging: str, rel: str, data: bytes) -> None:
+    """Write one file of the site into a folder from `start_staging` (refusing, as
+    `write_site` does, a path that would leave it)."""
+    _refuse_outside(rel)
+    path = f"{staging}/{rel}"
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "xb") as written:
+        written.write(data)
 
 
 class _Junk:
@@ -178,8 +216,10 @@ def _update(
     reuse: Mapping[str, Path],
     junk: _Junk,
     inodes: Mapping[str, int],
+    staged: frozenset[str] = frozenset(),
 ) -> None:
-    """Make `staging` hold exactly the files asked for (and nothing else but the marker).
+    """Make `staging` hold exactly the files asked for, and those `staged` in it already
+    (and nothing else but the marker).
     Paths are plain strings here: a build places thousands of files, and a `Path` for each
     cost a tenth of a one-lesson rebuild's write."""
     present = _files_under(staging)
@@ -212,7 +252,7 @@ def _update(
             os.link(old, path)
         except OSError:  # another file system, or links not allowed: copy instead
             shutil.copy2(old, path)
-    stale = sorted(set(present) - set(files) - set(copies) - set(reuse) - {BUILD_MARKER})
+    stale = sorted(set(present) - set(files) - set(copies) - set(reuse) - staged - {BUILD_MARKER})
     for rel in stale:
         junk.drop(f"{root}/{rel}")
     for folder in sorted({str(PurePosixPath(rel).parent) for rel in stale}, reverse=True):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 import time
 from collections.abc import Callable
@@ -315,6 +316,45 @@ def test_parallel_rendering_gives_the_same_bytes(
     assert one.keys() == two.keys()
     for name in one:
         assert (site / "one" / name).read_bytes() == (site / "two" / name).read_bytes(), name
+
+
+def test_pool_workers_write_the_pages_they_render_into_the_staging_folder(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import clawdemy_site.write as write_module
+
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
+    handed: list[tuple[set[str], set[str]]] = []
+    real_write_site = write_module.write_site
+
+    def spy(out: Path, files: dict[str, bytes], *args: Any, **kwargs: Any) -> None:
+        handed.append((set(kwargs["staged"]), set(files)))
+        real_write_site(out, files, *args, **kwargs)
+
+    monkeypatch.setattr(write_module, "write_site", spy)
+    assert run()[0] == 0
+    [(staged, files)] = handed
+    assert {"t/01-intro/index.html", "t/02-next/references/index.html"} <= staged
+    assert not any(name.endswith(".html") for name in files)  # every page came staged
+    assert "Hello." in (site / "build" / "t" / "01-intro" / "index.html").read_text()
+    assert [p.name for p in site.iterdir() if ".tmp-" in p.name] == []
+
+
+def test_a_build_that_fails_after_staging_pages_leaves_no_folder_behind(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers_module, "POOL_MIN_ITEMS", 1)
+    monkeypatch.setattr(workers_module.os, "cpu_count", lambda: 2)
+    assert run()[0] == 0
+    before = tree(site / "build")
+    shutil.rmtree(site / ".clawdemy" / "spare", ignore_errors=True)  # so the build stages
+    lesson = site / "content" / "t" / "02-next.md"
+    lesson.write_text(lesson.read_text().replace("#part-one", "#part-nine"))  # found late
+    code, stderr = run()
+    assert code == 1 and "#part-nine" in stderr
+    assert tree(site / "build") == before
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".")) == [".clawdemy"]
 
 
 def test_lessons_parsed_ahead_in_a_cold_build_are_kept_for_the_next_one(
