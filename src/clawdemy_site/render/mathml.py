@@ -25,6 +25,11 @@ def tex_to_mathml(tex: str, *, display: bool) -> str:
     found = MEMO.get((tex, display))
     if found is not None:
         return found
+    if not tex.strip():
+        raise ValueError(
+            "the math between `$$` and `$$` is empty: write TeX between them, or `\\$` for"
+            " a literal dollar sign"
+        )
     from latex2mathml.converter import convert  # only when some math is new
 
     try:
