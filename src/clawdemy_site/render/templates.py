@@ -27,7 +27,7 @@ from clawdemy_site.packaged import THEME_PREFIX, theme_dir
 from clawdemy_site.plan import PlannedPage
 from clawdemy_site.render.csp import CONTENT_SECURITY_POLICY
 from clawdemy_site.render.urls import relative_url
-from clawdemy_site.render.views import PageView, TrackNav
+from clawdemy_site.render.views import LessonEntry, PageView, TrackNav
 from clawdemy_site.render.words import minutes_sentence, number_in_words
 
 
@@ -126,19 +126,67 @@ def _compiled_templates(env: jinja2.Environment) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(folder, f"{digest}-%s.cache")
 
 
+class PageAddress:
+    """A page's `url()`: the address of a file or folder of the site as seen from the
+    page's folder (`page_url`)."""
+
+    __slots__ = ("page_url",)
+
+    def __init__(self, page_url: str) -> None:
+        self.page_url = page_url
+
+    def __call__(self, target: str) -> str:
+        return relative_url(self.page_url, target)
+
+
+#: An item of a lesson list: the lesson's address and its title, escaped.
+_Item = tuple[str, str]
+#: Lesson lists by the id of their entries and the folder of the pages showing them: the
+#: entries, the page the items were worked out for, and the items.
+_LISTED: dict[tuple[int, str], tuple[tuple[LessonEntry, ...], str, list[_Item]]] = {}
+_LISTED_KEPT = 1024
+
+
 @jinja2.pass_context
 def lesson_list_html(context: jinja2.runtime.Context, track: TrackNav, current: int) -> Markup:
     """A track's lessons as a lesson page lists them, `current` marked (the theme's
     `lesson_list` macro). Made here rather than in the template: each of a track's lesson
     pages lists all of them, and Jinja spent a millisecond a page on the loop."""
-    url = context["url"]
-    here = ' aria-current="page"'
-    items = [
-        f'  <li><a href="{escape(url(entry.url))}"{here if entry.number == current else ""}>'
-        f'<span class="n">{entry.number}.</span> {escape(entry.title)}</a></li>\n'
-        for entry in track.lessons
+    mark = ' aria-current="page"'
+    html = [
+        f'  <li><a href="{address}"{mark if entry.number == current else ""}>'
+        f'<span class="n">{entry.number}.</span> {title}</a></li>\n'
+        for entry, (address, title) in zip(
+            track.lessons, _list_items(track.lessons, context["url"]), strict=True
+        )
     ]
-    return Markup(f'<ol class="nav-lessons">\n{"".join(items)}</ol>')
+    return Markup(f'<ol class="nav-lessons">\n{"".join(html)}</ol>')
+
+
+def _list_items(lessons: tuple[LessonEntry, ...], url: Callable[[str], str]) -> list[_Item]:
+    """Each lesson's address and title in a lesson list, escaped, as the page whose `url`
+    this is shows them.
+
+    Pages in one folder (`t/a/`, `t/b/`) see a lesson outside them (`t/c/`) at the same
+    address (`../c/`): a list's items are worked out once for a folder, and for each page
+    only those of lessons at or under it (`t/a/` from `t/a/`)."""
+    here = url.page_url if isinstance(url, PageAddress) else ""
+    if not here:  # the home page, or a page whose addresses are not relative
+        return [(str(escape(url(entry.url))), str(escape(entry.title))) for entry in lessons]
+    key = (id(lessons), here.rstrip("/").rpartition("/")[0])
+    known = _LISTED.get(key)
+    if known is None or known[0] is not lessons:
+        if len(_LISTED) >= _LISTED_KEPT:
+            _LISTED.clear()
+        items = [(str(escape(url(entry.url))), str(escape(entry.title))) for entry in lessons]
+        known = _LISTED[key] = (lessons, here, items)
+    _, made_at, items = known
+    return [
+        (str(escape(url(entry.url))), title)
+        if entry.url.startswith(here) or entry.url.startswith(made_at)
+        else (address, title)
+        for entry, (address, title) in zip(lessons, items, strict=True)
+    ]
 
 
 def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]:
@@ -146,7 +194,7 @@ def _url_function(page: PlannedPage, config: SiteConfig) -> Callable[[str], str]
         # A page served at any address (404.html): links start from the site's own path.
         base_path = urlsplit(config.base_url).path or "/"
         return lambda target: base_path + target
-    return lambda target: relative_url(page.url, target)
+    return PageAddress(page.url)
 
 
 #: The templates a template's source names, by the source's digest: parsing is the slow part.

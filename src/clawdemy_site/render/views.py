@@ -229,6 +229,11 @@ class SiteIndex:
 
     lessons: Mapping[str, Lesson]
     tracks: Mapping[str, Track]
+    #: Parts of views made from this site and a plan, by what they are (see `SiteInputs`):
+    #: each lesson page of a track lists the same entries, which were made again for each.
+    made: dict[tuple[str, str], tuple[SitePlan, object, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @staticmethod
     def of(site: Site) -> SiteIndex:
@@ -275,6 +280,29 @@ class SiteInputs:
         self.read.add(f"meta:{source}")
         return self._entry(source)
 
+    def track_nav(self, slug: str) -> TrackNav:
+        """The track with its lessons' entries (reading the track, its lesson list and each
+        entry), made once for the run's plan."""
+        made = self.index.made.get(("nav", slug))
+        if made is None or made[0] is not self.plan:
+            facts = self.track(slug)
+            sources = self.track_lessons(slug)
+            entries = tuple(self._entry(source) for source in sources)
+            nav = TrackNav(
+                facts.slug,
+                facts.title,
+                facts.summary,
+                facts.url,
+                facts.exercises_url,
+                facts.print_url,
+                entries,
+            )
+            reads = (f"track:{slug}", f"track-lessons:{slug}", *(f"meta:{s}" for s in sources))
+            made = self.index.made[("nav", slug)] = (self.plan, nav, reads)
+        self.read.update(made[2])
+        assert isinstance(made[1], TrackNav)
+        return made[1]
+
     def facts(self, source: str) -> LessonFacts:
         self.read.add(f"lesson:{source}")
         return self._facts(source)
@@ -315,11 +343,17 @@ class SiteInputs:
         return tuple(lesson.source for lesson in self.index.tracks[slug].lessons)
 
     def _entry(self, source: str) -> LessonEntry:
+        made = self.index.made.get(("entry", source))
+        if made is not None and made[0] is self.plan:
+            assert isinstance(made[1], LessonEntry)
+            return made[1]
         lesson = self._lessons[source]
         url = self.plan.lessons[source].url
-        return LessonEntry(
+        entry = LessonEntry(
             lesson.number, lesson.title, lesson.summary, lesson.minutes, lesson.draft, url
         )
+        self.index.made[("entry", source)] = (self.plan, entry, ())
+        return entry
 
     def _facts(self, source: str) -> LessonFacts:
         lesson = self._lessons[source]
@@ -374,17 +408,7 @@ class SiteInputs:
 
 
 def _track_nav(inputs: SiteInputs, slug: str) -> TrackNav:
-    facts = inputs.track(slug)
-    entries = tuple(inputs.entry(source) for source in inputs.track_lessons(slug))
-    return TrackNav(
-        facts.slug,
-        facts.title,
-        facts.summary,
-        facts.url,
-        facts.exercises_url,
-        facts.print_url,
-        entries,
-    )
+    return inputs.track_nav(slug)
 
 
 def _lesson_link(
