@@ -86,9 +86,13 @@ class SkippingInlineProcessor(treeprocessors.InlineProcessor):
         index, start, count = patternIndex, 0, len(patterns)
         while index < count:
             pattern, needed = patterns[index]
-            if needed is not None and not any(text in data for text in needed):
-                index, start = index + 1, 0  # as a pattern that did not match leaves them
-                continue
+            if needed is not None:
+                for text in needed:
+                    if text in data:
+                        break
+                else:  # none is there (a loop, not `any`: no generator for each pattern)
+                    index, start = index + 1, 0  # as a pattern that did not match leaves them
+                    continue
             data, matched, start = apply(pattern, data, index, start)
             if not matched:
                 index += 1
