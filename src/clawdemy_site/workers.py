@@ -216,9 +216,21 @@ _Item = TypeVar("_Item")
 _Outcome = TypeVar("_Outcome")
 
 
-def _chunks(items: list[_Item], parts: int) -> list[list[_Item]]:
-    size = max(1, -(-len(items) // parts))
-    return [items[i : i + size] for i in range(0, len(items), size)]
+def _chunks(items: list[_Item], workers: int) -> list[list[_Item]]:
+    """`items` in chunks that shrink as they go: each a quarter of one worker's share of
+    what is left (at least `_LEAST` items). The first are large (fewer to send and gather),
+    and when a worker takes the last chunk, the others wait for a small one at most."""
+    chunks: list[list[_Item]] = []
+    start = 0
+    while start < len(items):
+        size = max(_LEAST, -(-(len(items) - start) // (workers * 4)))
+        chunks.append(items[start : start + size])
+        start += size
+    return chunks
+
+
+#: The smallest chunk `_chunks` makes: a few bodies or pages, tens of milliseconds.
+_LEAST = 4
 
 
 def will_fork(count: int, *, parallel: bool = True) -> bool:
@@ -245,8 +257,7 @@ def in_pool(
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork")
-    # Small chunks: when one worker takes the last, the other waits for at most that one.
-    chunks = _chunks(items, workers * 16)
+    chunks = _chunks(items, workers)
     # What exists now is frozen out of the collector before the fork: a worker's collections
     # then never walk (and so never copy) the pages it shares with this process.
     gc.freeze()
