@@ -20,7 +20,6 @@ from typing import TypeAlias
 
 from clawdemy_site.buildcache import code_version
 from clawdemy_site.content.load import (
-    MAX_TEXT_BYTES,
     LessonParser,
     LoadResult,
     display_path,
@@ -242,28 +241,22 @@ class Engine:
         except OSError:
             return
         shown_root = display_path(Path(content))
-        jobs: list[LessonJob] = []
-        known_by: list[tuple[str, FileIdentity, int]] = []
-        for key, path, identity in found:
-            read_at = time.time_ns()
-            try:
-                with open(path, "rb") as stream:
-                    data = stream.read(MAX_TEXT_BYTES + 1)
-                if len(data) > MAX_TEXT_BYTES:
-                    continue  # the walk says what is wrong with it
-                text = data.decode("utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            track, _, name = key.partition("/")
-            jobs.append(LessonJob(text, shown_under(shown_root, key), track, name[:-3]))
-            known_by.append((key, identity, read_at))
+        jobs = [
+            LessonJob(path, shown_under(shown_root, key), *_track_and_stem(key))
+            for key, path, _ in found
+        ]
         outcomes = in_pool(parse_lessons, jobs, initial=lambda: None)
-        for job, (key, identity, read_at), (lesson, problems) in zip(
-            jobs, known_by, outcomes, strict=True
-        ):
-            digest = lesson_digest(job.text, job.path, job.track, job.stem)
-            record = LessonRecord(digest, lesson, problems, job.path, identity, read_at)
-            parsed[key] = self.lesson_records[key] = record
+        for job, (key, _, identity), outcome in zip(jobs, found, outcomes, strict=True):
+            if outcome is not None:
+                record = LessonRecord(
+                    outcome.digest,
+                    outcome.lesson,
+                    outcome.problems,
+                    job.path,
+                    identity,
+                    outcome.read_at_ns,
+                )
+                parsed[key] = self.lesson_records[key] = record
 
     def _recall(
         self, rel: str, shown: str, linked: bool
@@ -607,6 +600,12 @@ def _body_job(lesson: Lesson, targets: LinkTargets, embed_hosts: frozenset[str])
     """What rendering `lesson`'s body takes; its page's address comes from `targets`."""
     page_url = targets.pages.get(lesson.source, "")
     return BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line, embed_hosts)
+
+
+def _track_and_stem(key: str) -> tuple[str, str]:
+    """`track/NN-x.md` -> (`track`, `NN-x`)."""
+    track, _, name = key.partition("/")
+    return track, name.removesuffix(".md")
 
 
 def _visible_folder(entry: os.DirEntry[str]) -> bool:

@@ -15,6 +15,7 @@ import html
 import os
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,18 +41,47 @@ _worker_env: tuple[Path, jinja2.Environment] | None = None
 
 @dataclass(frozen=True)
 class LessonJob:
-    """A lesson file's text to parse, with where it is (as shown, its track and stem)."""
+    """A lesson file to read and parse: its place on disk, and as shown, its track and stem."""
 
-    text: str
+    file: str
     path: str
     track: str
     stem: str
 
 
-def parse_lessons(jobs: list[LessonJob]) -> list[tuple[Lesson | None, tuple[Diagnostic, ...]]]:
-    from clawdemy_site.content.load import parse_lesson_text
+@dataclass(frozen=True)
+class ParsedLesson:
+    """A lesson file read and parsed: the digest of its text (`lesson_digest`), when it was
+    read, and what it parsed to."""
 
-    return [parse_lesson_text(job.text, job.path, job.track, job.stem) for job in jobs]
+    digest: str
+    read_at_ns: int
+    lesson: Lesson | None
+    problems: tuple[Diagnostic, ...]
+
+
+def parse_lessons(jobs: list[LessonJob]) -> list[ParsedLesson | None]:
+    """Each lesson file read and parsed, or None where it could not be read as a lesson is
+    (too large, not UTF-8, gone): the walk reads that one again and says what is wrong.
+    Read here, in the workers, the files are read across cores too and never sent to them."""
+    from clawdemy_site.content.load import MAX_TEXT_BYTES, lesson_digest, parse_lesson_text
+
+    parsed: list[ParsedLesson | None] = []
+    for job in jobs:
+        read_at = time.time_ns()
+        try:
+            with open(job.file, "rb") as stream:
+                data = stream.read(MAX_TEXT_BYTES + 1)
+            text = data.decode("utf-8") if len(data) <= MAX_TEXT_BYTES else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            parsed.append(None)
+            continue
+        lesson, problems = parse_lesson_text(text, job.path, job.track, job.stem)
+        digest = lesson_digest(text, job.path, job.track, job.stem)
+        parsed.append(ParsedLesson(digest, read_at, lesson, problems))
+    return parsed
 
 
 @dataclass(frozen=True)
