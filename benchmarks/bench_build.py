@@ -3,7 +3,8 @@ and Hugo, all in one run, as whole commands (a new process each).
 
     .venv/bin/python benchmarks/bench_build.py [--runs 3] [--tracks 20 --lessons 50] [--scale]
 
-Measured (median of --runs):
+Measured (median of --runs; the floor and the cold build, and Hugo and the one-lesson
+edit, are run in turn, so that each pair's ratio is also printed):
 - floor: benchmarks/floor.py, one process that only splits YAML, renders Markdown with
   clawdemy's extensions and fills one template (pure-Python YAML, and libyaml);
 - hugo: Debian's `hugo` building the same bodies (skipped when not installed);
@@ -173,26 +174,35 @@ def main() -> None:
         python = sys.executable
         floor_py = str(PROJECT / "benchmarks" / "floor.py")
         figures: dict[str, float] = {}
-        figures["floor (pure-Python YAML)"] = median(
-            args.runs, lambda: timed([python, floor_py, "content", "floor-out"], root)
-        )
+        # The measures a target compares are taken in pairs, one right after the other,
+        # so that each ratio compares two commands run on the machine in the same mood.
+        floor_cold = [
+            (timed([python, floor_py, "content", "floor-out"], root), cold(root, "--no-search"))
+            for _ in range(args.runs)
+        ]
+        figures["floor (pure-Python YAML)"] = statistics.median(f for f, _ in floor_cold)
         figures["floor (libyaml)"] = median(
             args.runs,
             lambda: timed([python, floor_py, "content", "floor-out", "--c-loader"], root),
         )
-        hugo = shutil.which("hugo")
-        if hugo:
-            figures["hugo, full build"] = median(
-                args.runs,
-                lambda: timed([hugo, "--quiet", "-d", str(root / "hugo-out")], root / "hugo"),
-            )
+        figures["clawdemy cold build, --no-search"] = statistics.median(c for _, c in floor_cold)
         peak = cold_peak_mib(root)
-        figures["clawdemy cold build, --no-search"] = median(
-            args.runs, lambda: cold(root, "--no-search")
-        )
+        cold(root, "--no-search")
         editor = Editor(root)
-        figures["clawdemy one-lesson edit, --no-search"] = median(
-            args.runs, lambda: one_edit(root, editor, "--no-search")
+        hugo = shutil.which("hugo")
+        hugo_edit = [
+            (
+                timed([hugo, "--quiet", "-d", str(root / "hugo-out")], root / "hugo")
+                if hugo
+                else 0.0,
+                one_edit(root, editor, "--no-search"),
+            )
+            for _ in range(args.runs)
+        ]
+        if hugo:
+            figures["hugo, full build"] = statistics.median(h for h, _ in hugo_edit)
+        figures["clawdemy one-lesson edit, --no-search"] = statistics.median(
+            e for _, e in hugo_edit
         )
         figures["clawdemy cold build"] = median(args.runs, lambda: cold(root))
         figures["clawdemy one-lesson edit"] = median(args.runs, lambda: one_edit(root, editor))
@@ -211,13 +221,19 @@ def main() -> None:
         cold_time = figures["clawdemy cold build, --no-search"]
         floor_time = figures["floor (pure-Python YAML)"]
         print("ratios (without the search index, which the floor and Hugo do not make):")
+        paired = statistics.median(c / f for f, c in floor_cold)
         print(f"  cold / floor (pure YAML)       {cold_time / floor_time:.2f}  (target <= 0.7)")
+        print(f"    the same, pair by pair       {paired:.2f}  (runs: "
+              f"{', '.join(f'{c / f:.2f}' for f, c in floor_cold)})")  # fmt: skip
         print(f"  cold / floor (libyaml)         {cold_time / figures['floor (libyaml)']:.2f}")
         edit = figures["clawdemy one-lesson edit, --no-search"]
         print(f"  one edit / cold                {edit / cold_time:.3f} (target <= 0.15)")
         if hugo:
             hugo_time = figures["hugo, full build"]
             print(f"  one edit / hugo full build     {edit / hugo_time:.2f}  (target <= 0.5)")
+            print(f"    the same, pair by pair       "
+                  f"{statistics.median(e / h for h, e in hugo_edit):.2f}  (runs: "
+                  f"{', '.join(f'{e / h:.2f}' for h, e in hugo_edit)})")  # fmt: skip
         searched = figures["clawdemy cold build"]
         searched_edit = figures["clawdemy one-lesson edit"]
         print("with the search index (the default):")

@@ -474,14 +474,13 @@ def _build(
     """The build, and every file it leaves in the output folder (with its identity once
     written). The cache folder keeps the build before the last one (its spare) and the
     trash being deleted."""
-
     out = options.out_dir.resolve()
     spare = cache_folder / "spare"
     # With no spare build to bring up to date, the site is staged in a new folder: made
     # now, so that the pages are written into it where they are rendered. (A folder the
     # output is to go in is made only by a build that writes: then the staging is not.)
-    staged = not spare.is_dir() and out.parent.is_dir()
-    staging = _start_staging(options, out) if staged else None
+    stage_ahead = not spare.is_dir() and out.parent.is_dir()
+    staging = _start_staging(options, out) if stage_ahead else None
     try:
         return _build_into(options, cache, cache_folder, out, spare, staging)
     finally:
