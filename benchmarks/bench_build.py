@@ -14,6 +14,7 @@ edit, are run in turn, so that each pair's ratio is also printed):
 - serve: edit to served page, `clawdemy serve` polled until the page shows the edit;
 - peak memory: the largest resident set of any process of a cold build;
 - with --scale: a cold build of 10x the lessons (10 times the tracks).
+Each command starts after `os.sync()`, so that none pays for the writing of the one before.
 The machines are shared and noisy: compare the ratios, which come from the same run.
 """
 
@@ -41,6 +42,9 @@ TEMPLATES = PROJECT / "templates"
 
 
 def timed(args: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
+    # What the command before wrote goes to the disk first, not while this one runs (Hugo
+    # writes a thousand files, and an edit timed right after it paid for their writing).
+    os.sync()
     started = time.perf_counter()
     subprocess.run(
         args, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
