@@ -29,7 +29,7 @@ from clawdemy_site.content.load import (
     parse_lesson_text,
     shown_under,
 )
-from clawdemy_site.content.models import Lesson, Site
+from clawdemy_site.content.models import Lesson, Site, lesson_file_parts
 from clawdemy_site.errors import Diagnostic
 from clawdemy_site.identity import FileIdentity, file_identity, racy_window
 from clawdemy_site.plan import (
@@ -242,7 +242,7 @@ class Engine:
             return
         shown_root = display_path(Path(content))
         jobs = [
-            LessonJob(path, shown_under(shown_root, key), *_track_and_stem(key))
+            LessonJob(path, shown_under(shown_root, key), *lesson_file_parts(key))
             for key, path, _ in found
         ]
         outcomes = in_pool(parse_lessons, jobs, initial=lambda: None)
@@ -600,12 +600,6 @@ def _body_job(lesson: Lesson, targets: LinkTargets, embed_hosts: frozenset[str])
     """What rendering `lesson`'s body takes; its page's address comes from `targets`."""
     page_url = targets.pages.get(lesson.source, "")
     return BodyJob(lesson.source, lesson.body, page_url, lesson.path, lesson.body_line, embed_hosts)
-
-
-def _track_and_stem(key: str) -> tuple[str, str]:
-    """`track/NN-x.md` -> (`track`, `NN-x`)."""
-    track, _, name = key.partition("/")
-    return track, name.removesuffix(".md")
 
 
 def _visible_folder(entry: os.DirEntry[str]) -> bool:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from clawdemy_site.content.models import Lesson, Site, Track
+from clawdemy_site.content.models import Lesson, Site, Track, lesson_file_parts
 
 PageKind = Literal[
     "home", "credits", "not_found", "track", "lesson", "references", "exercises", "print"
@@ -210,8 +210,7 @@ def link_targets(
     to a lesson that failed to parse is not reported as broken on top of its own errors."""
     pages = {}
     for path in lesson_files - drafts:
-        track, _, name = path.partition("/")
-        pages[path] = lesson_url(track, name.removesuffix(".md"))
+        pages[path] = lesson_url(*lesson_file_parts(path))
     return LinkTargets(pages=pages, assets=assets, drafts=drafts)
 
 

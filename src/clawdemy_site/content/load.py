@@ -17,7 +17,14 @@ from clawdemy_site.content.documents import (
     parse_track_fields,
 )
 from clawdemy_site.content.fields import Problems
-from clawdemy_site.content.models import Asset, Lesson, Site, SiteConfig, Track
+from clawdemy_site.content.models import (
+    Asset,
+    Lesson,
+    Site,
+    SiteConfig,
+    Track,
+    lesson_file_parts,
+)
 from clawdemy_site.content.validate import check_lesson_refs, check_numbering, check_tracks
 from clawdemy_site.errors import Diagnostic
 
@@ -328,7 +335,7 @@ def load_site(
     diagnostics = reader.diagnostics
     numbered_files = {
         (track, int(match["number"]))
-        for track, _, stem in (f.removesuffix(".md").partition("/") for f in reader.lesson_files)
+        for track, stem in map(lesson_file_parts, reader.lesson_files)
         if (match := LESSON_FILE.match(stem))
     }
     diagnostics += check_numbering(reader.lessons)

@@ -186,3 +186,10 @@ class Site:
 
     def track(self, slug: str) -> Track | None:
         return next((t for t in self.tracks if t.slug == slug), None)
+
+
+def lesson_file_parts(rel: str) -> tuple[str, str]:
+    """A lesson file's track and stem, from its path under content/ (`t/02-x.md` ->
+    (`t`, `02-x`))."""
+    track, _, name = rel.partition("/")
+    return track, name.removesuffix(".md")
