@@ -42,7 +42,10 @@ class ContentDir(click.Path):
         return path
 
 
-CONTENT_DIR = ContentDir()
+#: --content for the commands that read a site's content (`check-links` checks its own).
+content_option = click.option(
+    "--content", "content", type=ContentDir(), default=Path("content"), show_default=True
+)
 
 
 templates_option = click.option(
@@ -90,7 +93,7 @@ def main() -> None:
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
+@content_option
 @templates_option
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
@@ -122,7 +125,7 @@ def build(
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
+@content_option
 @templates_option
 @click.option("--drafts", is_flag=True, help="Check as a build with --drafts would.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
@@ -183,7 +186,7 @@ def new() -> None:
 @output_options
 @click.argument("track")
 @click.argument("title")
-@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
+@content_option
 @click.option(
     "--slug",
     default=None,
@@ -201,7 +204,7 @@ def new_lesson(track: str, title: str, content: Path, slug: str | None) -> None:
 @output_options
 @click.argument("slug")
 @click.argument("title")
-@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
+@content_option
 @click.option(
     "--first-lesson",
     default="Introduction",
@@ -250,7 +253,7 @@ def schema(kind: str) -> None:
 
 @main.command(epilog=EXIT_CODES)
 @output_options
-@click.option("--content", "content", type=CONTENT_DIR, default=Path("content"), show_default=True)
+@content_option
 @templates_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
