@@ -116,7 +116,7 @@ def test_bad_math_is_an_error_on_its_line() -> None:
 
 
 def test_empty_display_math_is_an_error_not_a_crash() -> None:
-    rendered = render("Fine line.\n\nSee $$ $$ here.\n")
+    rendered = render("Fine $$x$$ line.\n\nSee $$ $$ here.\n")
     assert "<code>$$ $$</code>" in rendered.html
     assert messages(rendered) == [
         f"{PATH}:12:5: error: the math between `$$` and `$$` is empty: write TeX between"

@@ -649,8 +649,7 @@ def render_body(
     blocks = md.htmlStash.rawHtmlBlocks
     _report_unsafe_html(ctx, [str(blocks[i]) for i in _written_blocks(blocks)], embed_hosts)
     for oddity in math_problems:
-        written = oddity.tex.splitlines()[0] if oddity.tex else "$$"  # `$$ $$` holds none
-        ctx.report(written, oddity.message, oddity.severity)
+        ctx.report(oddity.tex.splitlines()[0], oddity.message, oddity.severity)
     safe = decorate_body(sanitize_body(html, embed_hosts))
     return RenderedBody(
         safe,

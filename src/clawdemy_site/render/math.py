@@ -26,6 +26,8 @@ _UNKNOWN_COMMAND = re.compile(r">(\\[A-Za-z]+)<")
 class MathProblem:
     """Math that could not be rendered (an error) or was rendered oddly (a warning)."""
 
+    #: The TeX, or the whole math as written when it holds none (`$$ $$`): what places
+    #: the report in the body.
     tex: str
     message: str
     severity: Severity
@@ -52,7 +54,7 @@ class _MathProcessor(InlineProcessor):
         try:
             html = tex_to_mathml(m["tex"], display=self._display)
         except ValueError as exc:
-            self._problems.append(MathProblem(tex, str(exc), "error"))
+            self._problems.append(MathProblem(tex or m.group(0), str(exc), "error"))
             code = etree.Element("code")
             code.text = m.group(0)
             return code, m.start(0), m.end(0)
