@@ -1,228 +1,176 @@
-"""The search index: Pagefind bundles of whole tracks, made from the built lesson pages."""
+"""The search index: each body's text and word counts, the files the build writes, and an
+index changed in place being the index made anew."""
 
 from __future__ import annotations
 
-import gzip
 import json
-import shutil
-import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
-from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from clawdemy_site import search
 from clawdemy_site.cli import main
-
-search = pytest.importorskip("clawdemy_site.search")
-pytest.importorskip("pagefind_bin")
+from clawdemy_site.render.searchtext import SearchText, body_search_text, search_words
+from clawdemy_site.search import IndexedPage, update_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def build(content: Path, out: Path, *extra: str) -> Path:
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "out"
     result = CliRunner().invoke(
         main,
         [
-            *("build", "-q", "--content", str(content)),
-            *("--templates", str(ROOT / "templates"), "--out", str(out), *extra),
+            *("build", "-q", "--content", str(ROOT / "content")),
+            *("--templates", str(ROOT / "templates"), "--out", str(out)),
         ],
     )
     assert result.exit_code == 0, result.output
     return out
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(ROOT / "content", tmp_path_factory.mktemp("search") / "out")
+def test_words_are_decomposed_unmarked_lower_case_letters_and_digits_two_or_more_long() -> None:
+    found = search_words("Café NAÏVE e=mc² x_y a İstanbul Straße 3D — 日本語…")
+    assert sorted(found) == ["3d", "cafe", "istanbul", "mc2", "naive", "straße", "日本語"]
 
 
-def tree(folder: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(folder).as_posix(): path.read_bytes()
-        for path in sorted(folder.rglob("*"))
-        if path.is_file()
-    }
-
-
-def fragment(data: bytes) -> dict[str, object]:
-    text = gzip.decompress(data)
-    assert text.startswith(b"pagefind_dcd")
-    found = json.loads(text[len(b"pagefind_dcd") :])
-    assert isinstance(found, dict)
-    return found
-
-
-def fragments(folder: Path) -> dict[str, dict[str, object]]:
-    """Each indexed page's fragment in the bundle `folder`, by its URL."""
-    found = [fragment(path.read_bytes()) for path in folder.glob("fragment/*.pf_fragment")]
-    return {str(f["url"]): f for f in found}
-
-
-def test_the_site_lists_its_one_bundle_which_has_the_index_and_the_ui(built: Path) -> None:
-    name = search.bundle_name("neural-networks")
-    assert json.loads((built / "pagefind" / "bundles.json").read_bytes()) == {
-        "bundles": [f"{name}/"]
-    }
-    assert sorted(p.name for p in (built / "pagefind").iterdir()) == [name, "bundles.json"]
-    bundle = built / "pagefind" / name
-    for file in ("pagefind-entry.json", "pagefind.js", "pagefind-ui.js", "pagefind-ui.css"):
-        assert (bundle / file).is_file(), file
-    entry = json.loads((bundle / "pagefind-entry.json").read_bytes())
-    assert list(entry["languages"]) == ["en"]
-
-
-def test_only_lessons_are_indexed_by_their_text_and_title(built: Path) -> None:
-    by_url = fragments(built / "pagefind" / search.bundle_name("neural-networks"))
-    lessons = sorted((ROOT / "content" / "neural-networks").glob("[0-9]*.md"))
-    assert sorted(by_url) == [f"/neural-networks/{path.stem}/" for path in lessons]
-    three = by_url["/neural-networks/03-weights-biases-and-the-squish/"]
-    meta = three["meta"]
-    assert isinstance(meta, dict) and meta["title"] == "Weights, biases, and the squish"
-    content = str(three["content"])
-    assert "sigmoid" in content
-    # Navigation is not indexed: the sidebar's other lessons, the pager, the breadcrumbs.
-    assert "Reading a handwritten digit" not in content
-    assert "Next: lesson" not in content
-    assert "Skip to content" not in content
-
-
-@pytest.fixture
-def eight(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lessons split into up to 8 bundles, as `search.BUNDLES` would have them once Pagefind
-    can merge bundles cleanly (search.py says why it is 1)."""
-    monkeypatch.setattr(search, "BUNDLES", 8)
-
-
-def test_by_default_one_bundle_holds_every_lesson() -> None:
-    assert search.BUNDLES == 1
-    pages = {f"{slug}/01-x/index.html": slug for slug in ("t", "u", "v", "w")}
-    assert search.plan_bundles(pages) == (search.Bundle("0", tuple(sorted(pages)), first=True),)
-
-
-@pytest.mark.usefixtures("eight")
-def test_a_track_always_goes_to_the_same_bundle_and_there_are_at_most_eight() -> None:
-    assert search.bundle_name("neural-networks") == "6"
-    assert search.bundle_name("t") == "3"
-    names = {search.bundle_name(f"track-{n:03d}") for n in range(200)}
-    assert names == {str(n) for n in range(8)}
-
-
-@pytest.mark.usefixtures("eight")
-def test_bundles_hold_whole_tracks_in_name_order_and_only_the_first_is_whole() -> None:
-    tracks = {"t": "3", "v": "3", "u": "2", "w": "6"}
-    assert {slug: search.bundle_name(slug) for slug in tracks} == tracks
-    pages = {f"{slug}/0{n}-x/index.html": slug for slug in tracks for n in (1, 2)}
-    bundles = search.plan_bundles(pages)
-    assert [(b.name, b.first, b.folder) for b in bundles] == [
-        ("2", True, "pagefind/2/"),
-        ("3", False, "pagefind/3/"),
-        ("6", False, "pagefind/6/"),
-    ]
-    assert bundles[1].pages == (
-        "t/01-x/index.html",
-        "t/02-x/index.html",
-        "v/01-x/index.html",
-        "v/02-x/index.html",
+def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_is_left_out() -> None:
+    body = (
+        "<p>Neurons &amp; layers.</p>\n"
+        '<div class="heading"><h2 id="the-squish">The <em>squish</em></h2>'
+        '<a class="heading-anchor" href="#the-squish" aria-label="Link">#</a></div>\n'
+        "<p>A sigmoid squish<br>"
+        '<math display="inline"><mi>σ</mi><mo>(</mo><mi>x</mi><mo>)</mo></math>'
+        " keeps <code>layers</code>.</p>"
+        '<div class="codehilite"><pre><span class="k">def</span> squash():</pre></div>'
     )
-    assert search.manifest(bundles) == b'{"bundles":["2/","3/","6/"]}\n'
-    assert search.plan_bundles({}) == ()
-    assert search.manifest(()) == b'{"bundles":[]}\n'
+    text = body_search_text(body)
+    assert text.sections == (
+        ("", "", "Neurons & layers."),
+        ("the-squish", "The squish", "A sigmoid squish keeps layers. def squash():"),
+    )
+    counts = dict(text.counts)
+    assert counts["squish"] == 1 + 2  # once in the text, and in the heading
+    assert counts["layers"] == 2 and counts["def"] == 1 and "mi" not in counts
+    assert text.words == 8  # "a" is too short, and the heading is not the body
 
 
-@pytest.fixture(scope="module")
-def four_tracks(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("tracks")
-    files: dict[str, str | bytes | None] = {"t/01-intro.md": None}
-    for slug, word in (("t", "tangerine"), ("u", "umbrella"), ("v", "violin"), ("w", "walrus")):
-        files[f"{slug}/track.yml"] = f"title: Track {slug}\nsummary: The {slug} track.\n"
-        for n in (1, 2):
-            body = f"A lesson about the {word} number {n}.\n\n## More\n\nText."
-            files[f"{slug}/0{n}-{word}.md"] = lesson_text(n, title=f"{word} {n}", body=body)
-    write_site(root, files)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(search, "BUNDLES", 8)
-        return build(root / "content", root / "out")
-
-
-def test_each_track_is_searched_in_its_own_bundle_and_the_others_keep_only_their_index(
-    four_tracks: Path,
-) -> None:
-    folder = four_tracks / "pagefind"
-    listed = json.loads((folder / "bundles.json").read_bytes())["bundles"]
-    assert listed == ["2/", "3/", "6/"]
-    assert sorted(fragments(folder / "2")) == ["/u/01-umbrella/", "/u/02-umbrella/"]
-    assert sorted(fragments(folder / "3")) == [
-        "/t/01-tangerine/",
-        "/t/02-tangerine/",
-        "/v/01-violin/",
-        "/v/02-violin/",
+def test_only_lessons_are_indexed_with_their_title_track_and_text(built: Path) -> None:
+    index = json.loads((built / "search" / "index.json").read_text())
+    lessons = sorted((ROOT / "content" / "neural-networks").glob("[0-9]*.md"))
+    assert index["version"] == 1 and index["pages"] == len(lessons)
+    shown = [
+        json.loads((built / "search" / "p" / f"{n}.json").read_text())
+        for n in range(index["pages"])
     ]
-    assert sorted(fragments(folder / "6")) == ["/w/01-walrus/", "/w/02-walrus/"]
-    first = set(tree(folder / "2"))
-    assert {"pagefind.js", "pagefind-ui.js", "pagefind-worker.js", "wasm.en.pagefind"} <= first
-    for name in ("3", "6"):
-        kept = tree(folder / name)
-        assert all(
-            rel == "pagefind-entry.json" or rel.rsplit(".", 1)[-1].startswith("pf_") for rel in kept
-        ), sorted(kept)
-        assert any(rel.startswith("index/") for rel in kept)
+    assert [page["url"] for page in shown] == [f"neural-networks/{p.stem}/" for p in lessons]
+    three = shown[2]
+    assert three["title"] == "Weights, biases, and the squish"
+    assert three["track"] == "Neural networks"
+    text = " ".join(section[2] for section in three["sections"])
+    assert "sigmoid" in text
+    # Navigation is not indexed: the sidebar's other lessons, the pager, the breadcrumbs.
+    assert "Reading a handwritten digit" not in text and "Skip to content" not in text
+    assert any(section[0] and section[1] for section in three["sections"])  # headings' ids
+    shards = sorted(path.stem for path in (built / "search" / "t").glob("*.json"))
+    assert index["shards"] == shards
+    sigmoid = json.loads((built / "search" / "t" / "7369.json").read_text())["sigmoid"]
+    assert 2 in sigmoid[::2] and all(1 <= weight <= 999 for weight in sigmoid[1::2])
 
 
-@pytest.mark.usefixtures("eight")
-def test_the_same_pages_give_the_same_bundles(four_tracks: Path, tmp_path: Path) -> None:
-    site = tmp_path / "site"
-    shutil.copytree(four_tracks, site, ignore=shutil.ignore_patterns("pagefind"))
-    pages = {p.relative_to(site).as_posix(): p.parent.parent.name for p in site.glob("*/0*/*.html")}
-    search.write_bundles(site, search.plan_bundles(pages), language="en-GB")
-    assert tree(site / "pagefind") == {
-        rel: data for rel, data in tree(four_tracks / "pagefind").items() if rel != "bundles.json"
-    }
+def test_a_title_word_weighs_more_than_the_same_word_in_the_text() -> None:
+    text = SearchText((("", "", "cats and dogs"),), (("and", 1), ("cats", 1), ("dogs", 1)), 3)
+    page = IndexedPage("t/01-x/", "Dogs", "", "T", "t/01-x.md", "k")
+    weights = search.page_weights(page, text)
+    assert weights["dogs"] > weights["cats"] == weights["and"]
 
 
-def test_pagefind_reads_no_settings_of_the_authors(
-    four_tracks: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A `pagefind.yml` where the build runs, or PAGEFIND_ variables, change nothing."""
-    bundles = search.plan_bundles({"u/01-umbrella/index.html": "u"})
-    plain, configured = tmp_path / "plain", tmp_path / "configured"
-    for site in (plain, configured):
-        shutil.copytree(four_tracks, site, ignore=shutil.ignore_patterns("pagefind"))
-    search.write_bundles(plain, bundles, language="en")
-    (tmp_path / "pagefind.yml").write_text("exclude_selectors: ['p']\nforce_language: fr\n")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PAGEFIND_ROOT_SELECTOR", "nav")
-    monkeypatch.setenv("PAGEFIND_EXCLUDE_SELECTORS", "p")
-    search.write_bundles(configured, bundles, language="en")
-    assert tree(configured / "pagefind") == tree(plain / "pagefind")
-    written = fragments(plain / "pagefind" / bundles[0].name)
-    content = str(written["/u/01-umbrella/"]["content"])
-    assert "A lesson about the umbrella number 1." in content
-
-
-def test_a_page_file_outside_the_site_is_refused(tmp_path: Path) -> None:
-    bundle = search.Bundle("0", ("../x/index.html",), first=True)
-    with pytest.raises(ValueError, match=r"page file '\.\./x/index\.html' leaves the site"):
-        search.write_bundles(tmp_path, [bundle], language="en")
-
-
-def test_without_pagefind_the_build_says_how_to_get_it_or_leave_search_out(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    write_site(tmp_path, {})
-    monkeypatch.setitem(sys.modules, "pagefind_bin", None)
+def test_without_search_no_index_is_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
         [
-            *("build", "--content", str(tmp_path / "content")),
-            *("--out", str(tmp_path / "out"), "--templates", str(ROOT / "templates")),
+            *("build", "-q", "--no-search", "--content", str(ROOT / "content")),
+            *("--templates", str(ROOT / "templates"), "--out", str(tmp_path / "out")),
         ],
     )
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "error: search needs Pagefind: install it with `pip install 'pagefind[bin]'`,"
-        " or build with --no-search\n"
-    )
-    assert not (tmp_path / "out").exists()
-    build(tmp_path / "content", tmp_path / "out", "--no-search")
-    assert not (tmp_path / "out" / "pagefind").exists()
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "out" / "search").exists()
+
+
+# An index changed in place from the last one is the index made anew: pages drawn from a
+# few words, then edits (a page's text, its title, a page added or removed), each applied
+# to the state the last update left, with the texts and shards a cache keeps in between.
+
+_WORDS = st.sampled_from(["ant", "anvil", "bee", "beetle", "cat", "zebra", "ça", "日本"])
+_TEXTS = st.lists(_WORDS, min_size=0, max_size=12).map(" ".join)
+_PAGES = st.dictionaries(
+    st.sampled_from(["a/01-x/", "a/02-y/", "b/01-z/", "c/01-w/"]),
+    st.tuples(st.sampled_from(["Ant", "Bee", "Zebra"]), _TEXTS),
+    min_size=1,
+)
+
+
+class FakeCache:
+    """What the build cache keeps between builds: each lesson's last text (under its body's
+    key, here the text itself), and the shards."""
+
+    def __init__(self) -> None:
+        self.texts: dict[str, tuple[str, SearchText]] = {}
+        self.shards: dict[str, bytes] = {}
+
+    def update(
+        self, pages: Mapping[str, tuple[str, str]], before: search.SearchState | None
+    ) -> search.IndexUpdate:
+        fresh = {
+            url: (text, body_search_text(f"<p>{text}</p>")) for url, (_, text) in pages.items()
+        }
+        indexed = [
+            IndexedPage(url, title, "", "Track", url, text)
+            for url, (title, text) in sorted(pages.items())
+        ]
+
+        def read(wanted: Sequence[IndexedPage]) -> dict[str, SearchText]:
+            found = {}
+            for page in wanted:  # this build's bodies, else the cache's
+                for kept in (fresh.get(page.source), self.texts.get(page.source)):
+                    if kept and kept[0] == page.body_key and page.source not in found:
+                        found[page.source] = kept[1]
+            return found
+
+        def read_shards(names: Sequence[str]) -> dict[str, bytes]:
+            return {name: self.shards[name] for name in names if name in self.shards}
+
+        done = update_index(indexed, before, read, read_shards, lambda rel, origin: True)
+        self.texts.update(fresh)
+        self.shards.update(done.shards_put)
+        for name in done.shards_dropped:
+            del self.shards[name]
+        return done
+
+
+@settings(max_examples=80, deadline=None)
+@given(first=_PAGES, data=st.data())
+def test_an_index_changed_in_place_is_the_index_made_anew(
+    first: dict[str, tuple[str, str]], data: st.DataObject
+) -> None:
+    cache = FakeCache()
+    update = cache.update(first, None)
+    files = dict(update.written)
+    pages = first
+    for _ in range(data.draw(st.integers(1, 4), label="edits")):
+        same = st.fixed_dictionaries(
+            {url: _PAGES.map(lambda p: next(iter(p.values()))) for url in pages}
+        )
+        pages = data.draw(st.one_of(same, same, _PAGES), label="pages")  # mostly, same pages
+        update = cache.update(pages, update.state)
+        files = {rel: files[rel] for rel in update.origins if rel not in update.written}
+        files.update(update.written)  # the output: files kept, and those written
+        anew = FakeCache().update(pages, None)
+        assert files == anew.written
+        assert update.origins == anew.origins
+        assert cache.shards == anew.shards_put

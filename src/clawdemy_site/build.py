@@ -9,7 +9,7 @@ import hashlib
 import os
 import shutil
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -29,7 +29,8 @@ from clawdemy_site.outguard import BUILD_MARKER
 if TYPE_CHECKING:  # the engine is imported only when a build has work to do
     from clawdemy_site.engine import Engine, EngineOptions, EngineResult
     from clawdemy_site.records import PageRecord
-    from clawdemy_site.search import Bundle
+    from clawdemy_site.render.searchtext import SearchText
+    from clawdemy_site.search import IndexedPage, IndexUpdate
 
 Note = Callable[[str], None]
 
@@ -41,7 +42,7 @@ class BuildOptions:
     out_dir: Path
     drafts: bool = False
     strict: bool = False
-    #: Write the search index (Pagefind) into `pagefind/`.
+    #: Write the search index (search.py) into `search/`.
     search: bool = True
 
 
@@ -132,6 +133,8 @@ class _PagePrints:
 # reading the bodies as 1,000 rows took three times as long as reading one value, and
 # pickling every page record again took 27 ms of each one-lesson build.
 _LESSONS, _BODIES, _PAGES = "lessons", "bodies", "pages"
+#: The search index's state (meta), each body's search text and each shard (entries).
+_SEARCH, _SEARCH_SHARDS = "search", "search-shard"
 
 _Rows = tuple[list[tuple[str, str, object]], list[tuple[str, str]]]
 
@@ -256,9 +259,10 @@ def _stored_records(
     result: EngineResult,
 ) -> _Rows:
     """The rows that keep this run's lessons and bodies: each new body's record as the
-    cache keeps it (its HTML apart, with the key it was made under, so that a build reads
-    only the HTML of the pages it renders again; its math and highlighted code apart, read
-    only when the body is rendered again), and the folders whose records changed."""
+    cache keeps it (its HTML and search text apart, with the key it was made under, so that
+    a build reads only the HTML of the pages it renders again and the text of the pages the
+    search index changes; its math and highlighted code apart, read only when the body is
+    rendered again), and the folders whose records changed."""
     from clawdemy_site.records import BodyRecord
 
     put: list[tuple[str, str, object]] = []
@@ -267,15 +271,17 @@ def _stored_records(
         if source not in result.new_bodies and source in cached_bodies:
             bodies[source] = cached_bodies[source]  # as it was read: without its HTML
             continue
-        bodies[source] = BodyRecord(record.key, replace(record.body, html=None, math=(), code=()))
+        kept = replace(record.body, html=None, math=(), code=(), search=None)
+        bodies[source] = BodyRecord(record.key, kept)
         put.append(("html", source, (record.key, record.body.html)))
+        put.append((_SEARCH, source, (record.key, record.body.search)))
         put.append(("math", source, record.body.math))
         put.append(("code", source, record.body.code))
     drop = [
         (kind, source)
         for source in cached_bodies
         if source not in result.bodies
-        for kind in ("html", "math", "code")
+        for kind in ("html", "math", "code", _SEARCH)
     ]
     for rows in (
         _folder_rows(_LESSONS, engine.lesson_records, cached_lessons, _key_folder),
@@ -388,46 +394,70 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
             cache.close()
 
 
-def _search_index(
-    result: EngineResult, before: _OutputBefore
-) -> tuple[dict[str, str], list[tuple[Bundle, str]], bytes]:
-    """The search bundles (search.py): the last build's files of each bundle made from the
-    same pages and still intact (kept, each to its origin), the bundles to make anew (each
-    with its origin), and the list of bundles `search.js` reads."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    from clawdemy_site.search import manifest, plan_bundles
+def _search_update(result: EngineResult, cache: BuildCache, before: _OutputBefore) -> IndexUpdate:
+    """The search index (search.py) of this build's lesson pages, changed from the last
+    build's where it can be."""
+    from clawdemy_site.search import IndexedPage, SearchState, update_index
 
     site, plan = result.site, result.plan
     assert site is not None and plan is not None
-    lessons = [page for page in plan.pages if page.kind == "lesson" and page.subject]
-    bundles = plan_bundles({page.file: plan.lessons[str(page.subject)].track for page in lessons})
-    digests = {page.file: result.pages[page.id].digest for page in lessons}
-    try:
-        pagefind = version("pagefind_bin")
-    except PackageNotFoundError:
-        pagefind = "none"
-    kept: dict[str, str] = {}
-    make: list[tuple[Bundle, str]] = []
-    for bundle in bundles:
-        made_of = [site.config.language, pagefind, f"first={bundle.first}"]
-        made_of += [f"{page} {digests[page]}" for page in bundle.pages]
-        origin = "search:" + _file_digest("\n".join(made_of).encode())
-        previous = [rel for rel in before.known if rel.startswith(bundle.folder)]
-        if previous and all(before.unchanged(rel, origin) for rel in previous):
-            kept.update(dict.fromkeys(previous, origin))
-        else:
-            make.append((bundle, origin))
-    return kept, make, manifest(bundles)
+    shown = {lesson.source: (lesson, track) for track in site.tracks for lesson in track.lessons}
+    pages: list[IndexedPage] = []
+    for page in sorted(plan.pages, key=lambda page: page.url):
+        if page.kind == "lesson" and page.subject in shown:
+            lesson, track = shown[page.subject]
+            key = result.bodies[lesson.source].key
+            pages.append(
+                IndexedPage(page.url, lesson.title, lesson.summary, track.title, lesson.source, key)
+            )
+    state = cache.get_meta(_SEARCH)
+    return update_index(
+        pages,
+        state if isinstance(state, SearchState) else None,
+        _search_texts(result, cache),
+        partial(_search_shards, cache),
+        before.unchanged,
+    )
 
 
-def _index_staging(staging: Path, *, bundles: list[Bundle], language: str) -> None:
-    from clawdemy_site.search import SearchUnavailable, write_bundles
+def _search_texts(
+    result: EngineResult, cache: BuildCache
+) -> Callable[[Sequence[IndexedPage]], dict[str, SearchText]]:
+    """Reads pages' text for the search index: from bodies rendered in this run, from the
+    cache (kept apart, as the HTML is), or at worst from the body's HTML."""
+    from clawdemy_site.render.searchtext import SearchText, body_search_text
 
-    try:
-        write_bundles(staging, bundles, language=language)
-    except SearchUnavailable as exc:
-        raise ClawdemyError(f"error: {exc}") from None
+    def read(pages: Sequence[IndexedPage]) -> dict[str, SearchText]:
+        found: dict[str, SearchText] = {}
+        wanted: dict[str, str] = {}
+        for page in pages:
+            record = result.bodies.get(page.source)
+            if record is not None and record.key == page.body_key and record.body.search:
+                found[page.source] = record.body.search
+            else:
+                wanted[page.source] = page.body_key
+        for source, value in cache.get_some(_SEARCH, wanted).items():
+            if (
+                isinstance(value, tuple)
+                and len(value) == 2
+                and value[0] == wanted[source]
+                and isinstance(value[1], SearchText)
+            ):
+                found[source] = value[1]
+        missing = {source: key for source, key in wanted.items() if source not in found}
+        for source, html in _html_reader(cache)(missing).items():
+            found[source] = body_search_text(html)
+        return found
+
+    return read
+
+
+def _search_shards(cache: BuildCache, names: Sequence[str]) -> dict[str, bytes]:
+    return {
+        name: shard
+        for name, shard in cache.get_some(_SEARCH_SHARDS, names).items()
+        if isinstance(shard, bytes)
+    }
 
 
 def _settings(options: BuildOptions) -> tuple[str, ...]:
@@ -568,29 +598,17 @@ def _build_into(
             files[rel] = payload
         else:
             copies[rel] = payload
-    finish = None
-    made: list[tuple[Bundle, str]] = []
+    search: IndexUpdate | None = None
     if options.search:
-        from clawdemy_site.search import MANIFEST
-
-        kept, made, listing = _search_index(result, before)
-        for rel, origin in kept.items():
-            made_from[rel], reuse[rel] = origin, out / rel
-        made_from[MANIFEST] = _file_digest(listing)
-        if before.unchanged(MANIFEST, made_from[MANIFEST]):
-            reuse[MANIFEST] = out / MANIFEST
-        else:
-            files[MANIFEST] = listing
-        if made:
-            language = result.site.config.language if result.site else "en"
-            finish = partial(_index_staging, bundles=[b for b, _ in made], language=language)
+        search = _search_update(result, cache, before)
+        for rel, origin in search.origins.items():
+            made_from[rel] = origin
+            if before.unchanged(rel, origin):
+                reuse[rel] = out / rel
+            else:
+                files[rel] = search.written[rel]
     no_change = (
-        last is not None
-        and not files
-        and not copies
-        and not staged
-        and finish is None
-        and set(reuse) == set(known)
+        last is not None and not files and not copies and not staged and set(reuse) == set(known)
     )
     if not no_change:
         # The lessons and bodies go into the cache first: they hold whatever becomes of the
@@ -604,7 +622,6 @@ def _build_into(
                 copies,
                 reuse=reuse,
                 trash=cache_folder / "trash",
-                finish=finish,
                 spare=spare,
                 inodes=before.inodes,
                 started=staging,
@@ -612,10 +629,6 @@ def _build_into(
             )
         except OSError as exc:
             raise _cannot_write(options, exc) from None
-    for bundle, origin in made:  # the search bundles made anew
-        for path in sorted((out / bundle.folder).rglob("*")):
-            if path.is_file():
-                made_from[path.relative_to(out).as_posix()] = origin
     outputs: dict[str, OutputFile] = {}
     identities: dict[str, FileIdentity] = {}
     for rel, origin in made_from.items():
@@ -626,15 +639,16 @@ def _build_into(
     page_rows, pages_gone = _folder_rows(
         _PAGES, result.pages, cached.pages if cached is not None else {}, _page_folder
     )
-    cache.save(
-        put=[*saved, *page_rows],
-        drop=[*gone, *pages_gone],
-        meta={
-            "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
-            _PAGES: _PagePrints(result.prints, known_references()),
-            "lesson-prints": engine.stored_lesson_prints(),
-        },
-    )
+    meta: dict[str, object] = {
+        "output": LastBuild(str(out), _marker_identity(out) or (0, 0), outputs),
+        _PAGES: _PagePrints(result.prints, known_references()),
+        "lesson-prints": engine.stored_lesson_prints(),
+    }
+    if search is not None:  # the shards are kept with the state they belong to
+        saved += [(_SEARCH_SHARDS, name, shard) for name, shard in search.shards_put.items()]
+        gone += [(_SEARCH_SHARDS, name) for name in search.shards_dropped]
+        meta[_SEARCH] = search.state
+    cache.save(put=[*saved, *page_rows], drop=[*gone, *pages_gone], meta=meta)
     page_count = sum(1 for name in made_from if name.endswith(".html"))
     site = result.site
     assert site is not None

@@ -98,7 +98,7 @@ def main() -> None:
 @click.option("--out", "out", type=DIR, default=Path("build"), show_default=True)
 @click.option("--drafts", is_flag=True, help="Publish lessons marked `draft: true`.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
-@click.option("--no-search", is_flag=True, help="Do not write the search index (Pagefind).")
+@click.option("--no-search", is_flag=True, help="Do not write the search index (search/).")
 def build(
     content: Path, templates: Path | None, out: Path, drafts: bool, strict: bool, no_search: bool
 ) -> None:

@@ -43,6 +43,7 @@ from clawdemy_site.plan import (
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.body import RenderedBody
 from clawdemy_site.render.views import LessonPrints, SiteIndex, fingerprint
+from clawdemy_site.search import SEARCH_FOLDER
 from clawdemy_site.workers import (
     BodyJob,
     LessonJob,
@@ -615,8 +616,8 @@ def publishing_conflicts(
     problems = []
     for asset in site.assets:
         owner = taken.get(asset.rel)
-        if owner is None and asset.rel.startswith("pagefind/"):
-            owner = "the search index (`pagefind/`)"
+        if owner is None and asset.rel.startswith(f"{SEARCH_FOLDER}/"):
+            owner = f"the search index (`{SEARCH_FOLDER}/`)"
         if owner is None and copies.get(asset.rel) not in (None, asset.source):
             owner = f"the theme's `{asset.rel}`"
         if owner is not None:

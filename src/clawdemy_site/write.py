@@ -10,7 +10,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path, PurePosixPath
 
 from clawdemy_site.outguard import BUILD_MARKER
@@ -64,7 +64,6 @@ def write_site(
     reuse: Mapping[str, Path] | None = None,
     marker: str = "This folder is written by `clawdemy build`.\n",
     trash: Path | None = None,
-    finish: Callable[[Path], None] | None = None,
     spare: Path | None = None,
     inodes: Mapping[str, int] | None = None,
     started: Path | None = None,
@@ -72,7 +71,7 @@ def write_site(
 ) -> None:
     """Write `files` (relative path -> bytes), `copies` (relative path -> source) and `reuse`
     (relative path -> the same file in the last build, hard-linked so that it keeps its
-    modification time) as `out`; `finish` may add to the staged folder before it is swapped in.
+    modification time) as `out`.
     `inodes` may give the inode of reused files the caller has just looked at.
 
     With `spare`, the build before the last one, kept there by the last write, is brought up
@@ -109,8 +108,6 @@ def write_site(
         if staging is None:
             staging = _new_staging(out)
             _update(staging, files, copies, reuse, junk, inodes or {})
-        if finish is not None:  # e.g. the search index, made from the staged pages
-            finish(staging)
         _replace(staging / BUILD_MARKER, marker.encode())
         _swap(staging, out, spare, trash)
     except BaseException:

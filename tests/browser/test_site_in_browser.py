@@ -134,7 +134,7 @@ def serve() -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, serve: Any) -> str:
     out = build_site(ROOT / "content", tmp_path_factory.mktemp("site") / "out")
-    assert (out / "pagefind" / "bundles.json").is_file()  # `clawdemy build` wrote it
+    assert (out / "search" / "index.json").is_file()  # `clawdemy build` wrote it
     return str(serve(out))
 
 
@@ -393,39 +393,41 @@ def test_pages_carry_open_graph_and_a_favicon(browser: Any, site: str) -> None:
     page.context.close()
 
 
+#: The links of the search box's results, as the page has them and as they resolve.
+RESULT_LINKS = """() => [...document.querySelectorAll('.search-result-title')]
+  .map(a => [a.getAttribute('href'), a.href])"""
+
+
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 def test_search_finds_a_lesson_by_a_word_from_its_body(
     browser: Any, site: str, viewport: str
 ) -> None:
+    """The word is in a section of lesson 3's body: its result links to that section."""
     page = open_page(browser, site + PAGES["track"], width=VIEWPORTS[viewport], scheme="light")
-    box = page.get_by_role("searchbox").or_(page.locator(".pagefind-ui__search-input"))
-    box.first.fill("squished")
-    result = page.locator(".pagefind-ui__result-link").first
+    page.get_by_role("searchbox").fill("squished")
+    result = page.locator(".search-result-title").first
     result.wait_for(timeout=10_000)
     assert result.is_visible()
-    links = page.locator(".pagefind-ui__result-link")
-    hrefs = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    assert "/neural-networks/03-weights-biases-and-the-squish/" in hrefs
-    result = page.locator(
-        '.pagefind-ui__result-link[href="/neural-networks/03-weights-biases-and-the-squish/"]'
-    )
-    result.click()
-    page.wait_for_url("**/03-weights-biases-and-the-squish/")
+    lesson = f"{site}{TRACK}/03-weights-biases-and-the-squish/"
+    links = [link for link in page.evaluate(RESULT_LINKS) if link[1].startswith(lesson + "#")]
+    assert len(links) == 1, page.evaluate(RESULT_LINKS)
+    (href, resolved) = links[0]
+    assert href.startswith("../")  # relative to the page, as the site's other links are
+    section = resolved.split("#", 1)[1]
+    assert section  # a heading of the body, not the lesson's top
+    page.locator(f'.search-result-title[href="{href}"]').click()
+    page.wait_for_url(resolved)
     assert page.locator("h1").inner_text() == "Weights, biases, and the squish"
+    heading = page.locator(f'[id="{section}"]')
+    assert heading.evaluate("h => h.tagName") in ("H2", "H3", "H4")
     page.context.close()
 
 
-@pytest.mark.parametrize("bundles", [1, 8])
 def test_search_from_a_lesson_page_finds_a_lesson_of_another_track_under_a_base_path(
-    browser: Any, serve: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundles: int
+    browser: Any, serve: Any, tmp_path: Path
 ) -> None:
-    """One box finds the other track's lesson, and its link keeps the site's base path: in
-    the one search bundle (the default), and with the lessons split into bundles, where the
-    other track's is another bundle (pagefind/bundles.json) that the UI merges."""
-    from clawdemy_site import search
-
-    monkeypatch.setattr(search, "BUNDLES", bundles)
-    assert (search.bundle_name("tide-pools") != search.bundle_name(TRACK)) == (bundles > 1)
+    """One box finds the other track's lessons, and their links keep the site's base path; a
+    match in a section links to its heading; a title is shown as text, never as HTML."""
     content = tmp_path / "content"
     shutil.copytree(ROOT / "content", content)
     pools = content / "tide-pools"
@@ -435,21 +437,32 @@ def test_search_from_a_lesson_page_finds_a_lesson_of_another_track_under_a_base_
         "---\ntitle: Anemones at low tide\nlesson: 1\nsummary: What stays wet.\n---\n"
         "A sea anemone closes into a jelly blob when the water drains away.\n"
     )
+    (pools / "02-barnacles.md").write_text(
+        "---\ntitle: A <b>bold</b> claim\nlesson: 2\nsummary: Who holds on.\n---\n"
+        "Limpets hold on tight.\n\n## Where barnacles cling\n\n"
+        "A barnacle glues its head to the rock and kicks food into its mouth.\n"
+    )
     base = serve(build_site(content, tmp_path / "out"), "/course/")
     page = open_page(browser, base + f"{TRACK}/{LESSONS[2]}/", width=1280, scheme="light")
-    box = page.get_by_role("searchbox").or_(page.locator(".pagefind-ui__search-input"))
-    box.first.fill("anemone")
-    found = page.locator('.pagefind-ui__result-link[href="/course/tide-pools/01-anemones/"]')
+    box = page.get_by_role("searchbox")
+    box.fill("anemone")
+    found = page.locator('.search-result-title[href="../../tide-pools/01-anemones/"]')
     found.wait_for(timeout=10_000)
-    # It comes first. (Split, the other bundle, without the word, adds Pagefind's matches of
-    # its prefix `an`, ranked below it: why search.BUNDLES is 1.)
-    first = page.locator(".pagefind-ui__result-link").first
-    assert first.get_attribute("href") == "/course/tide-pools/01-anemones/"
-    box.first.fill("squished")  # and this track's lessons, from the same box
+    # It comes first, and its link (to the lesson's top: the word is before any heading)
+    # keeps the base path.
+    assert page.evaluate(RESULT_LINKS)[0][1] == base + "tide-pools/01-anemones/"
+    box.fill("squished")  # and this track's lessons, from the same box
     page.locator(
-        '.pagefind-ui__result-link[href="/course/neural-networks/03-weights-biases-and-the-squish/"]'
+        f'.search-result-title[href^="../../{TRACK}/03-weights-biases-and-the-squish/"]'
     ).wait_for(timeout=10_000)
-    box.first.fill("anemone")
+    box.fill("barnacle")
+    bold = page.locator(
+        '.search-result-title[href="../../tide-pools/02-barnacles/#where-barnacles-cling"]'
+    )
+    bold.wait_for(timeout=10_000)
+    assert bold.inner_text() == "A <b>bold</b> claim"
+    assert page.locator(".search-result b, .search-result script").count() == 0
+    box.fill("anemone")
     found.click()
     page.wait_for_url("**/course/tide-pools/01-anemones/")
     assert page.locator("h1").inner_text() == "Anemones at low tide"
@@ -461,5 +474,5 @@ def test_without_scripts_there_is_no_search_box(browser: Any, site: str) -> None
     page = context.new_page()
     page.goto(site + PAGES["home"])
     assert page.locator("#search").is_hidden()
-    assert page.locator(".pagefind-ui__search-input").count() == 0
+    assert page.locator("#search input, .search-results").count() == 0
     context.close()

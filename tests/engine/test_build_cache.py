@@ -16,13 +16,11 @@ import pytest
 from clawdemy_testkit import lesson_text, write_site
 from click.testing import CliRunner
 
-from clawdemy_site import search
 from clawdemy_site import workers as workers_module
 from clawdemy_site.build import BuildOptions, build_site
 from clawdemy_site.buildcache import build_lock
 from clawdemy_site.cli import main
 from clawdemy_site.render.memo import BodyMemo
-from clawdemy_site.search import bundle_name
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -592,87 +590,105 @@ def test_check_uses_a_build_cache_but_never_makes_or_changes_one(
     assert database.read_bytes() == before
 
 
-def test_the_one_search_bundle_is_made_again_only_when_a_lesson_page_changes(
+def search_stamps(site: Path) -> dict[str, tuple[int, int]]:
+    return {f"search/{rel}": stamp for rel, stamp in stamps(site / "build" / "search").items()}
+
+
+def changed_since(site: Path, first: dict[str, tuple[int, int]]) -> list[str]:
+    """The files of `search/` added, removed or written anew since `first`."""
+    now = search_stamps(site)
+    return sorted(rel for rel in now.keys() | first.keys() if now.get(rel) != first.get(rel))
+
+
+def equals_cold_build(site: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / f"{name}-cache"))
+    build_site(BuildOptions(site / "content", TEMPLATES, site / name))
+    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / ".clawdemy"))
+    assert tree(site / name / "search") == tree(site / "build" / "search")
+
+
+def test_a_body_edit_rewrites_its_search_page_and_the_shards_of_the_words_it_changed(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Pages are numbered in address order: t/01-intro 0, t/02-next 1, u/01-far 2."""
     options = BuildOptions(site / "content", TEMPLATES, site / "build")
     build_site(options)
-    index = site / "build" / "pagefind"
-    assert (index / "bundles.json").read_text() == '{"bundles":["0/"]}\n'
-    first = (index / "0" / "pagefind-entry.json").stat().st_ino
+    index = json.loads((site / "build" / "search" / "index.json").read_text())
+    assert index["pages"] == 3
+    first = search_stamps(site)
     (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
     build_site(options)
-    assert (index / "0" / "pagefind-entry.json").stat().st_ino == first
-    lesson = site / "content" / "u" / "01-far.md"
-    lesson.write_text(lesson.read_text().replace("Far away.", "Far, far away."))
-    build_site(options)
-    assert (index / "0" / "pagefind-entry.json").stat().st_ino != first
-    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
-    build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
-    assert tree(site / "cold" / "pagefind") == tree(index)
-
-
-def test_a_lesson_edit_remakes_only_its_tracks_search_bundle(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """With the lessons split into bundles (search.BUNDLES above 1), tracks `t` and `u` have
-    bundles of their own (`u`'s is first, with the UI): each is made again only when one of
-    its lesson pages changes, and equals a cold build's."""
-    monkeypatch.setattr(search, "BUNDLES", 8)
-    t, u = bundle_name("t"), bundle_name("u")
-    assert int(u) < int(t)
-    options = BuildOptions(site / "content", TEMPLATES, site / "build")
-    build_site(options)
-    index = site / "build" / "pagefind"
-    assert (index / "bundles.json").read_text() == f'{{"bundles":["{u}/","{t}/"]}}\n'
-    first = stamps(index)
-
-    def remade() -> list[str]:
-        """The folders and files of `pagefind/` with a file added, removed or written anew."""
-        now = stamps(index)
-        changed = {rel for rel in now.keys() | first.keys() if now.get(rel) != first.get(rel)}
-        return sorted({rel.split("/")[0] for rel in changed})
-
-    (site / "content" / "notes.txt").write_text("an asset: no lesson page changes\n")
-    build_site(options)
-    assert remade() == []
+    assert changed_since(site, first) == []
     lesson = site / "content" / "t" / "01-intro.md"
-    lesson.write_text(lesson.read_text().replace("Hello.", "Hello, searchable."))
+    lesson.write_text(lesson.read_text().replace("Hello.", "Zebras."))
     build_site(options)
-    assert remade() == [t]
-    first = stamps(index)
-    far = site / "content" / "u" / "01-far.md"
-    far.write_text(far.read_text().replace("Far away.", "Far, far away."))
+    # "hello" leaves the page, and its shard (6865); "zebras" comes, in a new shard (7a65),
+    # so the list of shards changes too. The page's length is the same: no other weight is.
+    assert changed_since(site, first) == [
+        "search/index.json",
+        "search/p/0.json",
+        "search/t/6865.json",
+        "search/t/7a65.json",
+    ]
+    zebras = json.loads((site / "build" / "search" / "t" / "7a65.json").read_text())
+    assert list(zebras) == ["zebras"] and zebras["zebras"][0] == 0
+    assert not (site / "build" / "search" / "t" / "6865.json").exists()
+    equals_cold_build(site, monkeypatch, "cold")
+    first = search_stamps(site)
+    lesson.write_text(lesson.read_text().replace("Zebras.", "Hello."))
     build_site(options)
-    assert remade() == [u]
-    monkeypatch.setenv("CLAWDEMY_CACHE_DIR", str(site / "cold-cache"))
-    build_site(BuildOptions(site / "content", TEMPLATES, site / "cold"))
-    assert tree(site / "cold" / "pagefind") == tree(index)
+    assert changed_since(site, first) == [
+        "search/index.json",
+        "search/p/0.json",
+        "search/t/6865.json",
+        "search/t/7a65.json",
+    ]
+    equals_cold_build(site, monkeypatch, "cold-2")
 
 
-def test_a_new_track_in_a_bundle_of_its_own_remakes_that_bundle_and_the_list_only(
+def test_a_title_edit_a_new_track_and_its_removal_each_give_a_cold_builds_index(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(search, "BUNDLES", 8)
     options = BuildOptions(site / "content", TEMPLATES, site / "build")
     build_site(options)
-    index = site / "build" / "pagefind"
-    before = stamps(index)
-    w = bundle_name("w")
-    assert w not in (bundle_name("t"), bundle_name("u"))
-    (site / "content" / "w" / "track.yml").parent.mkdir()
+    far = site / "content" / "u" / "01-far.md"
+    far.write_text(far.read_text().replace("title: Far", "title: Far horizons"))
+    build_site(options)
+    shown = json.loads((site / "build" / "search" / "p" / "2.json").read_text())
+    assert shown["title"] == "Far horizons" and shown["url"] == "u/01-far/"
+    equals_cold_build(site, monkeypatch, "cold-title")
+    (site / "content" / "w").mkdir()
     (site / "content" / "w" / "track.yml").write_text("title: W\nsummary: A third track.\n")
     (site / "content" / "w" / "01-wide.md").write_text(lesson_text(1, title="Wide", body="W."))
     build_site(options)
-    after = stamps(index)
-    assert json.loads((index / "bundles.json").read_text())["bundles"][-1] == f"{w}/"
-    changed = sorted({rel.split("/")[0] for rel in after if before.get(rel) != after[rel]})
-    assert changed == [w, "bundles.json"]
-    (site / "content" / "w" / "01-wide.md").unlink()
-    (site / "content" / "w" / "track.yml").unlink()
+    assert json.loads((site / "build" / "search" / "index.json").read_text())["pages"] == 4
+    equals_cold_build(site, monkeypatch, "cold-added")
+    shutil.rmtree(site / "content" / "w")
     build_site(options)
-    assert stamps(index).keys() == before.keys()
-    assert not (index / w).exists()
+    assert not (site / "build" / "search" / "p" / "3.json").exists()
+    equals_cold_build(site, monkeypatch, "cold-removed")
+
+
+def test_search_files_changed_or_lost_in_the_output_and_rows_lost_from_the_cache_are_made_again(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    options = BuildOptions(site / "content", TEMPLATES, site / "build")
+    build_site(options)
+    search_folder = site / "build" / "search"
+    (search_folder / "t" / "6865.json").unlink()
+    (search_folder / "p" / "1.json").write_text("{}")
+    lesson = site / "content" / "u" / "01-far.md"
+    lesson.write_text(lesson.read_text().replace("Far away.", "Far, far away."))
+    build_site(options)
+    equals_cold_build(site, monkeypatch, "cold-damaged")
+    with sqlite3.connect(site / ".clawdemy" / "build.sqlite") as db:  # no text, no shards
+        db.execute("DELETE FROM entries WHERE kind IN ('search', 'search-shard')")
+    lesson.write_text(lesson.read_text().replace("Far, far away.", "Far away, over the hills."))
+    (search_folder / "t" / "6865.json").unlink()
+    build_site(options)
+    equals_cold_build(site, monkeypatch, "cold-no-rows")
 
 
 def test_lesson_fingerprints_are_taken_from_the_last_process(

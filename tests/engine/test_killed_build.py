@@ -71,7 +71,7 @@ def children(pid: int) -> list[int]:
 
 def pages(files: dict[str, bytes]) -> set[str]:
     """The files of a built site but its search index, whose names follow its content."""
-    return {name for name in files if not name.startswith("pagefind/")}
+    return {name for name in files if not name.startswith("search/")}
 
 
 def end(pids: list[int], root: Path) -> None:

@@ -42,7 +42,7 @@ def test_short_inline_math_keeps_its_punctuation_and_long_inline_math_scrolls() 
 def test_headings_get_a_link_to_themselves_beside_them() -> None:
     assert decorate_body('<h2 id="the-squish">The <em>"squish"</em></h2>') == (
         '<div class="heading"><h2 id="the-squish">The <em>"squish"</em></h2>'
-        '<a class="heading-anchor" href="#the-squish" data-pagefind-ignore'
+        '<a class="heading-anchor" href="#the-squish"'
         ' aria-label="Link to this section: The &quot;squish&quot;">#</a></div>'
     )
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clawdemy_site.errors import Diagnostic
+from clawdemy_site.render.searchtext import SearchText
 
 
 @dataclass(frozen=True)
@@ -89,3 +90,6 @@ class RenderedBody:
     #: The code blocks highlighted (a digest of each block and its settings, the HTML), kept
     #: apart as the math is, to render the body again without Pygments' lexers.
     code: tuple[tuple[str, str], ...] = ()
+    #: The body's text for the site's search index; kept apart in a build cache, as the
+    #: HTML is (None in a record read from it).
+    search: SearchText | None = None

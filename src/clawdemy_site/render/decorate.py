@@ -63,7 +63,7 @@ def decorate_body(html: str) -> str:
         level, ident, inner = match.groups()
         return (
             f'<div class="heading"><h{level} id="{ident}">{inner}</h{level}>'
-            f'<a class="heading-anchor" href="#{ident}" data-pagefind-ignore'
+            f'<a class="heading-anchor" href="#{ident}"'
             f' aria-label="Link to this section:'
             f' {plain(inner)}">#</a></div>'
         )

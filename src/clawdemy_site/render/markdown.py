@@ -46,6 +46,7 @@ from clawdemy_site.render.callouts import CalloutExtension, exercises_in
 from clawdemy_site.render.decorate import decorate_body
 from clawdemy_site.render.math import MathExtension, MathProblem
 from clawdemy_site.render.sanitize import embed_allowed, sanitize_body
+from clawdemy_site.render.searchtext import body_search_text
 from clawdemy_site.render.urls import relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -666,6 +667,7 @@ def render_body(
         _headings(getattr(md, "toc_tokens", [])),
         mathml.MEMO.used(),
         highlight.MEMO.used(),
+        body_search_text(safe),
     )
 
 
