@@ -4,7 +4,7 @@ index changed in place being the index made anew."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from clawdemy_site import search
 from clawdemy_site.cli import main
 from clawdemy_site.render.searchtext import SearchText, body_search_text, search_words
-from clawdemy_site.search import IndexedPage, update_index
+from clawdemy_site.search import IndexedPage, IndexInMemory
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ def test_without_search_no_index_is_written(tmp_path: Path) -> None:
 
 # An index changed in place from the last one is the index made anew: pages drawn from a
 # few words, then edits (a page's text, its title, a page added or removed), each applied
-# to the state the last update left, with the texts and shards a cache keeps in between.
+# to the state the last update left, with the texts and shards kept in between.
 
 _WORDS = st.sampled_from(["ant", "anvil", "bee", "beetle", "cat", "zebra", "ça", "日本"])
 _TEXTS = st.lists(_WORDS, min_size=0, max_size=12).map(" ".join)
@@ -115,42 +115,14 @@ _PAGES = st.dictionaries(
 )
 
 
-class FakeCache:
-    """What the build cache keeps between builds: each lesson's last text (under its body's
-    key, here the text itself), and the shards."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, tuple[str, SearchText]] = {}
-        self.shards: dict[str, bytes] = {}
-
-    def update(
-        self, pages: Mapping[str, tuple[str, str]], before: search.SearchState | None
-    ) -> search.IndexUpdate:
-        fresh = {
-            url: (text, body_search_text(f"<p>{text}</p>")) for url, (_, text) in pages.items()
-        }
-        indexed = [
-            IndexedPage(url, title, "", "Track", url, text)
-            for url, (title, text) in sorted(pages.items())
-        ]
-
-        def read(wanted: Sequence[IndexedPage]) -> dict[str, SearchText]:
-            found = {}
-            for page in wanted:  # this build's bodies, else the cache's
-                for kept in (fresh.get(page.source), self.texts.get(page.source)):
-                    if kept and kept[0] == page.body_key and page.source not in found:
-                        found[page.source] = kept[1]
-            return found
-
-        def read_shards(names: Sequence[str]) -> dict[str, bytes]:
-            return {name: self.shards[name] for name in names if name in self.shards}
-
-        done = update_index(indexed, before, read, read_shards, lambda rel, origin: True)
-        self.texts.update(fresh)
-        self.shards.update(done.shards_put)
-        for name in done.shards_dropped:
-            del self.shards[name]
-        return done
+def _index(memory: IndexInMemory, pages: Mapping[str, tuple[str, str]]) -> dict[str, bytes]:
+    """`memory` brought up to `pages` (url: title, text); a body's key is its text."""
+    texts = {url: (text, body_search_text(f"<p>{text}</p>")) for url, (_, text) in pages.items()}
+    indexed = [
+        IndexedPage(url, title, "", "Track", url, text)
+        for url, (title, text) in sorted(pages.items())
+    ]
+    return memory.update(indexed, texts)
 
 
 @settings(max_examples=80, deadline=None)
@@ -158,19 +130,16 @@ class FakeCache:
 def test_an_index_changed_in_place_is_the_index_made_anew(
     first: dict[str, tuple[str, str]], data: st.DataObject
 ) -> None:
-    cache = FakeCache()
-    update = cache.update(first, None)
-    files = dict(update.written)
+    """Through `IndexInMemory` (serve's), which stands in for the build's cache."""
+    memory = IndexInMemory()
+    _index(memory, first)
     pages = first
     for _ in range(data.draw(st.integers(1, 4), label="edits")):
         same = st.fixed_dictionaries(
             {url: _PAGES.map(lambda p: next(iter(p.values()))) for url in pages}
         )
         pages = data.draw(st.one_of(same, same, _PAGES), label="pages")  # mostly, same pages
-        update = cache.update(pages, update.state)
-        files = {rel: files[rel] for rel in update.origins if rel not in update.written}
-        files.update(update.written)  # the output: files kept, and those written
-        anew = FakeCache().update(pages, None)
-        assert files == anew.written
-        assert update.origins == anew.origins
-        assert cache.shards == anew.shards_put
+        files = _index(memory, pages)
+        anew = IndexInMemory()
+        assert files == _index(anew, pages)
+        assert memory._shards == anew._shards  # none left behind

@@ -397,19 +397,11 @@ def build_site(options: BuildOptions, note: Note = _ignore) -> BuildResult:
 def _search_update(result: EngineResult, cache: BuildCache, before: _OutputBefore) -> IndexUpdate:
     """The search index (search.py) of this build's lesson pages, changed from the last
     build's where it can be."""
-    from clawdemy_site.search import IndexedPage, SearchState, update_index
+    from clawdemy_site.search import SearchState, indexed_pages, update_index
 
-    site, plan = result.site, result.plan
-    assert site is not None and plan is not None
-    shown = {lesson.source: (lesson, track) for track in site.tracks for lesson in track.lessons}
-    pages: list[IndexedPage] = []
-    for page in sorted(plan.pages, key=lambda page: page.url):
-        if page.kind == "lesson" and page.subject in shown:
-            lesson, track = shown[page.subject]
-            key = result.bodies[lesson.source].key
-            pages.append(
-                IndexedPage(page.url, lesson.title, lesson.summary, track.title, lesson.source, key)
-            )
+    assert result.site is not None and result.plan is not None
+    keys = {source: record.key for source, record in result.bodies.items()}
+    pages = indexed_pages(result.site, result.plan, keys)
     state = cache.get_meta(_SEARCH)
     return update_index(
         pages,

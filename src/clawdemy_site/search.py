@@ -35,8 +35,13 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TYPE_CHECKING
 
 from clawdemy_site.render.searchtext import SearchText, search_words
+
+if TYPE_CHECKING:
+    from clawdemy_site.content.models import Site
+    from clawdemy_site.plan import SitePlan
 
 SEARCH_FOLDER = "search"
 INDEX_FILE = f"{SEARCH_FOLDER}/index.json"
@@ -91,6 +96,58 @@ class _Missing(Exception):
 
 TextReader = Callable[[Sequence[IndexedPage]], Mapping[str, SearchText]]
 ShardReader = Callable[[Sequence[str]], Mapping[str, bytes]]
+
+
+def indexed_pages(site: Site, plan: SitePlan, body_keys: Mapping[str, str]) -> list[IndexedPage]:
+    """The lesson pages of a site, in address order, as the index shows them; `body_keys`
+    gives each lesson file's rendered body's key."""
+    shown = {lesson.source: (lesson, track) for track in site.tracks for lesson in track.lessons}
+    pages = []
+    for page in sorted(plan.pages, key=lambda page: page.url):
+        if page.kind == "lesson" and page.subject in shown:
+            lesson, track = shown[page.subject]
+            key = body_keys[lesson.source]
+            pages.append(
+                IndexedPage(page.url, lesson.title, lesson.summary, track.title, lesson.source, key)
+            )
+    return pages
+
+
+class IndexInMemory:
+    """An index kept up to date in memory from run to run, as `serve` keeps it: what a
+    build keeps in its cache (each lesson's text under its body's key, the shards) is kept
+    here, with the files."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self._state: SearchState | None = None
+        self._texts: dict[str, tuple[str, SearchText]] = {}
+        self._shards: dict[str, bytes] = {}
+
+    def update(
+        self, pages: Sequence[IndexedPage], texts: Mapping[str, tuple[str, SearchText]]
+    ) -> dict[str, bytes]:
+        """The index's files for `pages`, whose texts (by lesson file: the body's key, the
+        text) are all in `texts`."""
+
+        def read(wanted: Sequence[IndexedPage]) -> dict[str, SearchText]:
+            found = {}
+            for page in wanted:  # this run's text, else the last run's (a page's old text)
+                for kept in (texts.get(page.source), self._texts.get(page.source)):
+                    if kept and kept[0] == page.body_key and page.source not in found:
+                        found[page.source] = kept[1]
+            return found
+
+        def shards(names: Sequence[str]) -> dict[str, bytes]:
+            return {name: self._shards[name] for name in names if name in self._shards}
+
+        done = update_index(pages, self._state, read, shards, lambda rel, origin: True)
+        self._shards.update(done.shards_put)
+        for name in done.shards_dropped:
+            self._shards.pop(name, None)
+        self.files = {rel: done.written.get(rel) or self.files[rel] for rel in done.origins}
+        self._texts, self._state = dict(texts), done.state
+        return self.files
 
 
 def shard_name(word: str) -> str:

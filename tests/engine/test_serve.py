@@ -145,6 +145,24 @@ def test_an_edit_is_served_and_open_pages_are_told_to_reload(
     assert wait_for(lambda: "event: reload" in server.events)
 
 
+def test_the_search_index_is_served_and_follows_an_edit(server: Server, tmp_path: Path) -> None:
+    import json
+
+    status, text, headers = get(server.address + "search/index.json")
+    assert (status, headers["Content-Type"]) == (200, "application/json")
+    assert json.loads(text)["pages"] == 2
+    assert get(server.address + "search/t/7a65.json")[0] == 404  # no word "ze..." yet
+    lesson = tmp_path / "content" / "t" / "02-next.md"
+    lesson.write_text(lesson.read_text().replace("Onwards.", "Onwards, zebras."))
+
+    def zebras() -> list[int]:
+        status, text, _ = get(server.address + "search/t/7a65.json")
+        return json.loads(text).get("zebras", []) if status == 200 else []
+
+    assert wait_for(lambda: zebras()[:1] == [1])  # the second page, t/02-next
+    assert "7a65" in json.loads(get(server.address + "search/index.json")[1])["shards"]
+
+
 def test_a_broken_edit_is_shown_and_the_server_recovers(server: Server, tmp_path: Path) -> None:
     listen(server)
     time.sleep(0.3)
