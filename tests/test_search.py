@@ -90,6 +90,33 @@ def test_a_title_word_weighs_more_than_the_same_word_in_the_text() -> None:
     assert weights["dogs"] > weights["cats"] == weights["and"]
 
 
+def test_a_file_of_the_authors_where_the_index_goes_is_refused_and_a_search_track_is_not(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from clawdemy_testkit import TRACK_YML, lesson_text, write_site
+
+    monkeypatch.chdir(tmp_path)
+    lesson = lesson_text(1, title="Find", body="Look.")
+    write_site(tmp_path, {"search/track.yml": TRACK_YML, "search/01-find.md": lesson})
+    (tmp_path / "content" / "search" / "picture.png").write_bytes(b"png")
+    (tmp_path / "content" / "search" / "t").mkdir()
+    (tmp_path / "content" / "search" / "t" / "6c6f.json").write_text("{}")
+    args = ["build", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, [*args, "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "content/search/t/6c6f.json:1:1: error: this file would be published where the search"
+        " index (`search/`) goes: rename or move it\n"
+        "1 error, 0 warnings\n"
+    )
+    (tmp_path / "content" / "search" / "t" / "6c6f.json").unlink()
+    result = CliRunner().invoke(main, [*args, "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "out" / "search" / "01-find" / "index.html").is_file()
+    assert (tmp_path / "out" / "search" / "picture.png").read_bytes() == b"png"
+    assert json.loads((tmp_path / "out" / "search" / "p" / "0.json").read_text())["title"] == "Find"
+
+
 def test_without_search_no_index_is_written(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,

@@ -43,7 +43,7 @@ from clawdemy_site.plan import (
 from clawdemy_site.records import BodyRecord, LessonRecord, PageRecord
 from clawdemy_site.render.body import RenderedBody
 from clawdemy_site.render.views import LessonPrints, SiteIndex, fingerprint
-from clawdemy_site.search import SEARCH_FOLDER
+from clawdemy_site.search import SEARCH_FOLDER, in_index
 from clawdemy_site.workers import (
     BodyJob,
     LessonJob,
@@ -616,7 +616,7 @@ def publishing_conflicts(
     problems = []
     for asset in site.assets:
         owner = taken.get(asset.rel)
-        if owner is None and asset.rel.startswith(f"{SEARCH_FOLDER}/"):
+        if owner is None and in_index(asset.rel):
             owner = f"the search index (`{SEARCH_FOLDER}/`)"
         if owner is None and copies.get(asset.rel) not in (None, asset.source):
             owner = f"the theme's `{asset.rel}`"

@@ -150,6 +150,12 @@ class IndexInMemory:
         return self.files
 
 
+def in_index(rel: str) -> bool:
+    """Whether a file of the built site at `rel` would be one of the index's (a track may
+    be called `search`: its pages are `search/NN-slug/`, apart from the index's files)."""
+    return rel == INDEX_FILE or rel.startswith((f"{SEARCH_FOLDER}/t/", f"{SEARCH_FOLDER}/p/"))
+
+
 def shard_name(word: str) -> str:
     return word[:2].encode().hex()
 
