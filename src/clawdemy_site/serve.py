@@ -6,8 +6,8 @@ from there; `build/` is never touched. A watcher (watchfiles) sees changes under
 reload through Server-Sent Events. When an edit breaks the site, its diagnostics go to the
 terminal and, as an overlay, to every open page; the last good site stays served, and
 fixing the file recovers. The reload script is added to pages as they are served, so it
-never reaches `build` output. The search index is kept in memory too, changed in place
-after each good run (search.IndexInMemory).
+never reaches `build` output. The search index is kept in memory too (search.IndexInMemory),
+changed in place from the last good run when one of its files is asked for.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 from clawdemy_site.engine import Engine, EngineOptions, EngineResult
 from clawdemy_site.errors import ClawdemyError, format_report
-from clawdemy_site.search import IndexInMemory, indexed_pages
+from clawdemy_site.search import IndexInMemory, in_index, indexed_pages
 
 EVENTS_PATH = "/__clawdemy__/events"
 
@@ -59,9 +59,12 @@ class ServedSite:
 
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
-    #: The search index's files, brought up to date just after each good run's pages.
-    search_files: dict[str, bytes] = field(default_factory=dict)
+    #: The search index: brought up to date from the last good run when one of its files
+    #: is asked for (each page asks for its list as it loads), not while a rebuild is
+    #: being served: it is no part of showing the page that changed.
     search: IndexInMemory = field(default_factory=IndexInMemory)
+    search_pending: EngineResult | None = None
+    search_lock: threading.Lock = field(default_factory=threading.Lock)
     base_path: str = "/"
     problems: str | None = None
     version: int = 0
@@ -78,25 +81,26 @@ class ServedSite:
                 self.copies = dict(result.copies)
                 self.base_path = urlsplit(result.site.config.base_url).path or "/"
                 self.problems = None
+                self.search_pending = result
             else:
                 self.problems = format_report(result.diagnostics)
             self.version += 1
             self.changed.notify_all()
 
-    def update_search(self, result: EngineResult) -> None:
-        """The search index of a good run's lessons (after the pages: an open page reloads
-        without waiting for it). A run with errors leaves the last good index served."""
-        if not result.ok or result.site is None or result.plan is None:
-            return
-        texts = {
-            source: (record.key, record.body.search)
-            for source, record in result.bodies.items()
-            if record.body.search is not None
-        }
-        keys = {source: record.key for source, record in result.bodies.items()}
-        files = self.search.update(indexed_pages(result.site, result.plan, keys), texts)
-        with self.changed:
-            self.search_files = files
+    def search_files(self) -> dict[str, bytes]:
+        """The search index's files, of the last good run."""
+        with self.search_lock:  # one request brings it up to date, the others wait for it
+            with self.changed:
+                result, self.search_pending = self.search_pending, None
+            if result is not None and result.site is not None and result.plan is not None:
+                texts = {
+                    source: (record.key, record.body.search)
+                    for source, record in result.bodies.items()
+                    if record.body.search is not None
+                }
+                keys = {source: record.key for source, record in result.bodies.items()}
+                self.search.update(indexed_pages(result.site, result.plan, keys), texts)
+            return self.search.files
 
     def lookup(self, path: str) -> tuple[bytes | Path | None, str]:
         """What to answer for a request path: bytes, a file, or None; and the file's name."""
@@ -108,12 +112,12 @@ class ServedSite:
             rel = ""
         if rel.startswith(".."):
             return None, rel
+        if in_index(rel):
+            return self.search_files().get(rel), rel
         with self.changed:
             for name in (rel, f"{rel}/index.html" if rel else "index.html"):
                 if name in self.files:
                     return self.files[name], name
-                if name in self.search_files:
-                    return self.search_files[name], name
                 if name in self.copies:
                     return self.copies[name], name
         return None, rel
@@ -244,7 +248,6 @@ def _run(
         site.update(result)
     finally:
         sys.setswitchinterval(switch_interval)
-    site.update_search(result)
     # What a run leaves (the site, its records) lives until the next one: keep the
     # collector from walking it again and again while the next edit is awaited.
     gc.collect()
