@@ -595,10 +595,11 @@ def _build_into(
         search = _search_update(result, cache, before)
         for rel, origin in search.origins.items():
             made_from[rel] = origin
-            if before.unchanged(rel, origin):
+            data = search.written.get(rel)  # None: kept, and found as the last build left it
+            if data is None or before.unchanged(rel, origin):
                 reuse[rel] = out / rel
             else:
-                files[rel] = search.written[rel]
+                files[rel] = data
     no_change = (
         last is not None and not files and not copies and not staged and set(reuse) == set(known)
     )

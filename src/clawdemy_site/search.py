@@ -81,7 +81,8 @@ class SearchState:
 @dataclass
 class IndexUpdate:
     """What a build does to the index: the files to write (their bytes), every file of the
-    index with what it is made from, the shards the cache is to keep or drop, the state."""
+    index with what it is made from (those not written were found intact), the shards the
+    cache is to keep or drop, the state."""
 
     written: dict[str, bytes] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)
