@@ -39,7 +39,7 @@ def test_words_are_decomposed_unmarked_lower_case_letters_and_digits_two_or_more
     assert sorted(found) == ["3d", "cafe", "istanbul", "mc2", "naive", "straße", "日本語"]
 
 
-def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_is_left_out() -> None:
+def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_reads_as_its_text() -> None:
     body = (
         "<p>Neurons &amp; layers.</p>\n"
         '<div class="heading"><h2 id="the-squish">The <em>squish</em></h2>'
@@ -52,7 +52,7 @@ def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_is_left_out
     text = body_search_text(body)
     assert text.sections == (
         ("", "", "Neurons & layers."),
-        ("the-squish", "The squish", "A sigmoid squish keeps layers. def squash():"),
+        ("the-squish", "The squish", "A sigmoid squish σ(x) keeps layers. def squash():"),
     )
     counts = dict(text.counts)
     assert counts["squish"] == 1 + 2  # once in the text, and in the heading
@@ -117,7 +117,8 @@ def test_a_file_of_the_authors_where_the_index_goes_is_refused_and_a_search_trac
     assert json.loads((tmp_path / "out" / "search" / "p" / "0.json").read_text())["title"] == "Find"
 
 
-def test_without_search_no_index_is_written(tmp_path: Path) -> None:
+def test_without_search_the_index_has_no_pages(tmp_path: Path) -> None:
+    """So that the theme's search.js finds it, and leaves the box hidden."""
     result = CliRunner().invoke(
         main,
         [
@@ -126,7 +127,9 @@ def test_without_search_no_index_is_written(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert not (tmp_path / "out" / "search").exists()
+    assert [p.name for p in (tmp_path / "out" / "search").iterdir()] == ["index.json"]
+    index = json.loads((tmp_path / "out" / "search" / "index.json").read_text())
+    assert index == {"version": 1, "pages": 0, "shards": []}
 
 
 # An index changed in place from the last one is the index made anew: pages drawn from a

@@ -582,6 +582,11 @@ def _build_into(
         (rel, _file_digest(data), data) for rel, data in result.generated.items()
     ]
     others += [(rel, _source_signature(src), src) for rel, src in result.copies.items()]
+    if not options.search:  # an index of no pages: the theme's search box stays hidden
+        from clawdemy_site.search import INDEX_FILE, index_bytes
+
+        empty = index_bytes(0, ())
+        others.append((INDEX_FILE, _file_digest(empty), empty))
     for rel, origin, payload in others:  # made files, then files copied as they are
         made_from[rel] = origin
         if before.unchanged(rel, origin):

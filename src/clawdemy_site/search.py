@@ -8,10 +8,11 @@ Under `search/` in the built site:
   UTF-8 bytes: "network" is in `6e65`), each with its postings flattened,
   `[page, weight, page, weight, ...]`, pages in order. A weight (1 to 999) grows with how
   often the page uses the word (its title counting `TITLE_WEIGHT` times, its summary
-  `SUMMARY_WEIGHT`) and shrinks with the page's length, as BM25 weighs a term; the browser
-  multiplies it by the word's rarity across the pages. The length is taken in steps of a
-  fifth or so (`length_step`), so that an edit that adds a sentence seldom moves it: were
-  it exact, every weight of a page would change with any edit;
+  `SUMMARY_WEIGHT`, its track's title `TRACK_WEIGHT`) and shrinks with the page's length,
+  as BM25 weighs a term; the browser multiplies it by the word's rarity across the pages.
+  The length is taken in steps of a fifth or so (`length_step`), so that an edit that adds
+  a sentence seldom moves it: were it exact, every weight of a page would change with any
+  edit;
 - `p/<page>.json`: a page's address (from the site's root), title, track and text in
   sections, shown for a result.
 
@@ -46,9 +47,11 @@ if TYPE_CHECKING:
 SEARCH_FOLDER = "search"
 INDEX_FILE = f"{SEARCH_FOLDER}/index.json"
 FORMAT = 1
-#: How many times a word of a page's title counts, and of its summary.
+#: How many times a word of a page's title counts, of its summary, and of its track's title
+#: (so that a track's name finds its lessons).
 TITLE_WEIGHT = 5
 SUMMARY_WEIGHT = 2
+TRACK_WEIGHT = 1
 #: BM25's saturation and length normalisation, against a page of `_LENGTH` words.
 _K1, _B, _LENGTH = 1.2, 0.75, 600
 
@@ -178,7 +181,12 @@ def page_file(number: int) -> str:
 def page_weights(page: IndexedPage, text: SearchText) -> dict[str, int]:
     """Each word of the page with its weight (see the module's note)."""
     counts = dict(text.counts)
-    for words, weight in ((page.title, TITLE_WEIGHT), (page.summary, SUMMARY_WEIGHT)):
+    weighed = (
+        (page.title, TITLE_WEIGHT),
+        (page.summary, SUMMARY_WEIGHT),
+        (page.track, TRACK_WEIGHT),
+    )
+    for words, weight in weighed:
         for word in search_words(words):
             counts[word] = counts.get(word, 0) + weight
     curve = _weights(length_step(text.words))

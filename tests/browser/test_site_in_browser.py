@@ -462,6 +462,12 @@ def test_search_from_a_lesson_page_finds_a_lesson_of_another_track_under_a_base_
     bold.wait_for(timeout=10_000)
     assert bold.inner_text() == "A <b>bold</b> claim"
     assert page.locator(".search-result b, .search-result script").count() == 0
+    box.fill("tide pools")  # a track's title finds its lessons
+    page.get_by_text("2 lessons match “tide pools”").wait_for(timeout=10_000)
+    box.press("ArrowDown")  # from the box, down to the first result
+    assert page.evaluate("document.activeElement.className") == "search-result-title"
+    box.fill("a")
+    page.get_by_text("Type a word of two letters or more.").wait_for(timeout=10_000)
     box.fill("anemone")
     found.click()
     page.wait_for_url("**/course/tide-pools/01-anemones/")

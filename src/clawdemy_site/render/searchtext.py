@@ -2,10 +2,11 @@
 each word occurs.
 
 Runs where the body is rendered (a pool worker in a big build), on the decorated body's
-known shape: headings `<h2 id="...">` to `<h4>`, each with its `#` link beside it. Math is
-left out (MathML's text is a run of symbols), code is kept. Words are normalised as the
-site's `search.js` normalises a query (`search_words`): decomposed, marks dropped, lower
-case; a word is a run of letters and digits, two or more long.
+known shape: headings `<h2 id="...">` to `<h4>`, each with its `#` link beside it. Math
+reads as the text of its MathML (`πr2` for pi r squared), so that an excerpt has no hole
+where it was; code is kept. Words are normalised as the site's `search.js` normalises a
+query (`search_words`): decomposed, marks dropped, lower case; a word is a run of letters
+and digits, two or more long.
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from dataclasses import dataclass
 
 _HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
 _DROPPED = re.compile(
-    r'<math\b.*?</math>|<a class="heading-anchor"[^>]*>#</a>'
-    r'|<span class="visually-hidden">.*?</span>',
-    re.DOTALL,
+    r'<a class="heading-anchor"[^>]*>#</a>|<span class="visually-hidden">.*?</span>', re.DOTALL
 )
 #: Tags that end a run of text: replaced by a space, so that words either side stay apart.
 _BLOCK_TAG = re.compile(

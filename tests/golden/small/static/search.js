@@ -1,7 +1,8 @@
 // Search: a box in the header over the static index that `clawdemy build` writes into search/
-// (`--no-search` leaves it out). index.json lists the term shards; t/<shard>.json maps each
-// term to its postings [page id, weight, ...]; p/<id>.json is one lesson's title, track, URL
-// and sections. Only the shards a query needs are fetched, and only the pages it shows.
+// (`--no-search` writes an index of no pages). index.json lists the term shards;
+// t/<shard>.json maps each term to its postings [page id, weight, ...]; p/<id>.json is one
+// lesson's title, track, URL and sections. Only the shards a query needs are fetched, and
+// only the pages it shows.
 // Without scripts, or without the index, the box stays hidden and every page reads as before
 // (as it does in a browser too old to parse the Unicode classes of the regular expressions).
 (function () {
@@ -106,7 +107,7 @@
     var from = Math.max(0, Math.min(first - 6, starts.length - AROUND));
     var end = from + AROUND < starts.length ? starts[from + AROUND] : text.length;
     var cut = text.slice(from ? starts[from] : 0, end).trim(), last = 0;
-    text = (from ? "… " : "") + cut + (end < text.length ? " …" : "");
+    text = (from ? "… " : "") + cut + (end < text.length ? "\u00a0…" : ""); // … stays on the line
     text.replace(WORDISH, function (piece, at) {
       if (!matches(piece)) return piece;
       parent.appendChild(document.createTextNode(text.slice(last, at)));
@@ -154,7 +155,14 @@
   function search() {
     var mine = ++generation, text = input.value.trim(), tokens = words(text);
     query = tokens.filter(function (token, i) { return tokens.indexOf(token) === i; });
-    if (!query.length) return close();
+    if (!query.length) { // only one-letter words: say why nothing is searched
+      generation++;
+      list.textContent = "";
+      more.hidden = true;
+      status.textContent = "Type a word of two letters or more.";
+      panel.hidden = false;
+      return;
+    }
     rank(query).then(function (found) {
       if (mine !== generation) return; // a newer query took over
       hits = found;
@@ -214,6 +222,13 @@
     more.addEventListener("click", function () { // clicks while the next ones load add nothing
       if (!loading) loading = showMore(generation, true).then(done, done);
     });
+    input.addEventListener("keydown", function (event) { // down from the box: the first result
+      var first = list.querySelector("a");
+      if (event.key === "ArrowDown" && first && !panel.hidden) {
+        event.preventDefault();
+        first.focus();
+      }
+    });
     box.addEventListener("keydown", function (event) {
       if (event.key !== "Escape") return;
       input.value = "";
@@ -229,8 +244,9 @@
     box.hidden = false;
   }
 
+  // An index of no pages (what `--no-search` writes) leaves the box hidden too.
   load("index.json").then(function (loaded) {
-    if (loaded && loaded.version === 1 && Array.isArray(loaded.shards) && loaded.pages >= 0) {
+    if (loaded && loaded.version === 1 && Array.isArray(loaded.shards) && loaded.pages > 0) {
       index = loaded;
       build();
     }
