@@ -35,8 +35,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_words_are_decomposed_unmarked_lower_case_letters_and_digits_two_or_more_long() -> None:
-    found = search_words("Café NAÏVE e=mc² x_y a İstanbul Straße 3D — 日本語…")
-    assert sorted(found) == ["3d", "cafe", "istanbul", "mc2", "naive", "straße", "日本語"]
+    found = search_words("Café NAÏVE e=mc² x_y a İstanbul Straße 3D — 日本語… ΟΔΟΣ")
+    assert sorted(found) == ["3d", "cafe", "istanbul", "mc2", "naive", "straße", "οδοσ", "日本語"]
 
 
 def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_reads_as_its_text() -> None:
@@ -58,6 +58,20 @@ def test_a_body_is_read_in_sections_its_headings_weigh_more_and_math_reads_as_it
     assert counts["squish"] == 1 + 2  # once in the text, and in the heading
     assert counts["layers"] == 2 and counts["def"] == 1 and "mi" not in counts
     assert text.words == 8  # "a" is too short, and the heading is not the body
+
+
+def test_footnote_marks_are_not_words_and_a_heading_with_a_class_still_starts_a_section() -> None:
+    body = (
+        '<p>Neurons fire<sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>'
+        ' often.</p>\n<div class="heading"><h2 class="wide" id="wide">Wide</h2></div>\n'
+        '<div class="footnote"><ol><li id="fn:1"><p>Not always.&#160;<a class="footnote-backref"'
+        ' href="#fnref:1" title="Jump back to footnote 1 in the text">&#8617;</a></p></li></ol>'
+        "</div>"
+    )
+    assert body_search_text(body).sections == (
+        ("", "", "Neurons fire often."),
+        ("wide", "Wide", "Not always."),
+    )
 
 
 def test_only_lessons_are_indexed_with_their_title_track_and_text(built: Path) -> None:

@@ -99,7 +99,12 @@ class ServedSite:
                     if record.body.search is not None
                 }
                 keys = {source: record.key for source, record in result.bodies.items()}
-                self.search.update(indexed_pages(result.site, result.plan, keys), texts)
+                try:
+                    self.search.update(indexed_pages(result.site, result.plan, keys), texts)
+                except BaseException:
+                    with self.changed:  # tried again on the next request, unless a run came
+                        self.search_pending = self.search_pending or result
+                    raise
             return self.search.files
 
     def lookup(self, path: str) -> tuple[bytes | Path | None, str]:

@@ -5,8 +5,9 @@ Runs where the body is rendered (a pool worker in a big build), on the decorated
 known shape: headings `<h2 id="...">` to `<h4>`, each with its `#` link beside it. Math
 reads as the text of its MathML (`πr2` for pi r squared), so that an excerpt has no hole
 where it was; code is kept. Words are normalised as the site's `search.js` normalises a
-query (`search_words`): decomposed, marks dropped, lower case; a word is a run of letters
-and digits, two or more long.
+query (`search_words`): decomposed, marks dropped, lower case (a final sigma as any other);
+a word is a run of letters and digits, two or more long. Both sides read Unicode's tables:
+a letter newer than the build's Python knows splits a word the browser keeps whole.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
-_HEADING = re.compile(r'<h([2-4]) id="([^"]+)">(.*?)</h\1>', re.DOTALL)
+_HEADING = re.compile(r'<h([2-4])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.DOTALL)
+#: What the theme or the footnotes add beside the author's words: a heading's `#` link, text
+#: for screen readers only, a footnote's number in the text and its way back.
 _DROPPED = re.compile(
-    r'<a class="heading-anchor"[^>]*>#</a>|<span class="visually-hidden">.*?</span>', re.DOTALL
+    r'<a class="heading-anchor"[^>]*>#</a>|<span class="visually-hidden">.*?</span>'
+    r'|<sup id="fnref[^"]*">.*?</sup>|<a class="footnote-backref"[^>]*>.*?</a>',
+    re.DOTALL,
 )
 #: Tags that end a run of text: replaced by a space, so that words either side stay apart.
 _BLOCK_TAG = re.compile(
@@ -59,7 +64,7 @@ def _all_words(text: str) -> list[str]:
         if not part.isascii():
             decomposed = unicodedata.normalize("NFKD", part)
             kept = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-            found += _WORD.findall(kept.lower())
+            found += _WORD.findall(kept.lower().replace("ς", "σ"))  # a final sigma is a sigma
     return found
 
 

@@ -33,7 +33,8 @@
 
   // The words of `text` as the index holds them (the build normalises them the same way).
   function words(text) {
-    var found = text.normalize("NFKD").replace(MARKS, "").toLowerCase().match(WORD) || [];
+    var folded = text.normalize("NFKD").replace(MARKS, "").toLowerCase().replace(/ς/g, "σ");
+    var found = folded.match(WORD) || [];
     return found.filter(function (word) { return Array.from(word).length >= 2; });
   }
   // A word's shard: the hex of the UTF-8 bytes of its first two characters.
