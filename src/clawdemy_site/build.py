@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from clawdemy_site.buildcache import DB_NAME, BuildCache, build_lock, cache_dir, code_version
 from clawdemy_site.errors import ClawdemyError, ContentError, Diagnostic
@@ -137,6 +137,8 @@ _LESSONS, _BODIES, _PAGES = "lessons", "bodies", "pages"
 _SEARCH, _SEARCH_SHARDS = "search", "search-shard"
 
 _Rows = tuple[list[tuple[str, str, object]], list[tuple[str, str]]]
+#: A value kept apart from the bodies (their HTML, their search text).
+_Kept = TypeVar("_Kept")
 
 
 def _top_folder(path: str) -> str:
@@ -309,20 +311,24 @@ def _memo_recaller(cache: BuildCache) -> Callable[[list[str]], None]:
 def _html_reader(cache: BuildCache) -> Callable[[Mapping[str, str]], dict[str, str]]:
     """Reads bodies' HTML from the cache: (lesson file -> body key) -> lesson file -> HTML,
     for the entries made under the same key."""
+    return partial(_keyed_rows, cache, "html", str)
 
-    def read(wanted: Mapping[str, str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for source, value in cache.get_some("html", wanted).items():
-            if (
-                isinstance(value, tuple)
-                and len(value) == 2
-                and value[0] == wanted[source]
-                and isinstance(value[1], str)
-            ):
-                found[source] = value[1]
-        return found
 
-    return read
+def _keyed_rows(
+    cache: BuildCache, kind: str, of: type[_Kept], wanted: Mapping[str, str]
+) -> dict[str, _Kept]:
+    """The rows of `kind` kept apart from the bodies, each (body key, value), that were made
+    under the keys `wanted` gives (lesson file -> body key), by lesson file."""
+    found: dict[str, _Kept] = {}
+    for source, value in cache.get_some(kind, wanted).items():
+        if (
+            isinstance(value, tuple)
+            and len(value) == 2
+            and value[0] == wanted[source]
+            and isinstance(value[1], of)
+        ):
+            found[source] = value[1]
+    return found
 
 
 def _file_digest(data: bytes) -> str:
@@ -428,14 +434,7 @@ def _search_texts(
                 found[page.source] = record.body.search
             else:
                 wanted[page.source] = page.body_key
-        for source, value in cache.get_some(_SEARCH, wanted).items():
-            if (
-                isinstance(value, tuple)
-                and len(value) == 2
-                and value[0] == wanted[source]
-                and isinstance(value[1], SearchText)
-            ):
-                found[source] = value[1]
+        found.update(_keyed_rows(cache, _SEARCH, SearchText, wanted))
         missing = {source: key for source, key in wanted.items() if source not in found}
         for source, html in _html_reader(cache)(missing).items():
             found[source] = body_search_text(html)

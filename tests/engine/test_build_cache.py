@@ -624,12 +624,9 @@ def test_a_body_edit_rewrites_its_search_page_and_the_shards_of_the_words_it_cha
     build_site(options)
     # "hello" leaves the page, and its shard (6865); "zebras" comes, in a new shard (7a65),
     # so the list of shards changes too. The page's length is the same: no other weight is.
-    assert changed_since(site, first) == [
-        "search/index.json",
-        "search/p/0.json",
-        "search/t/6865.json",
-        "search/t/7a65.json",
-    ]
+    # Swapped back, the same files change again.
+    swapped = ["search/index.json", "search/p/0.json", "search/t/6865.json", "search/t/7a65.json"]
+    assert changed_since(site, first) == swapped
     zebras = json.loads((site / "build" / "search" / "t" / "7a65.json").read_text())
     assert list(zebras) == ["zebras"] and zebras["zebras"][0] == 0
     assert not (site / "build" / "search" / "t" / "6865.json").exists()
@@ -637,12 +634,7 @@ def test_a_body_edit_rewrites_its_search_page_and_the_shards_of_the_words_it_cha
     first = search_stamps(site)
     lesson.write_text(lesson.read_text().replace("Zebras.", "Hello."))
     build_site(options)
-    assert changed_since(site, first) == [
-        "search/index.json",
-        "search/p/0.json",
-        "search/t/6865.json",
-        "search/t/7a65.json",
-    ]
+    assert changed_since(site, first) == swapped
     equals_cold_build(site, monkeypatch, "cold-2")
 
 
